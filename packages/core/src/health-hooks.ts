@@ -1,0 +1,18 @@
+/**
+ * What the data path tells a health checker. Core never imports `@helios/health`; the CLI (or a
+ * user embedding core) hands an object of this shape to the proxy.
+ */
+import type { HealthTarget } from './backend.js';
+import type { FailureKind } from './strategy.js';
+
+export interface HealthHooks {
+  /** The backend set changed (start-up or reload): start checking new ones, stop removed ones. */
+  update(backends: readonly HealthTarget[]): void;
+  /**
+   * Every finished upstream request, for passive (outlier) detection. Runs on the request path:
+   * no allocation, no I/O. `status` is 0 when no response arrived.
+   */
+  onRequestEnd?(backend: HealthTarget, status: number, failure: FailureKind | undefined): void;
+  /** Stop every timer and socket; the proxy awaits this on close. */
+  close(): Promise<void> | void;
+}
