@@ -46,7 +46,13 @@ export class Backend implements HealthTarget {
   readonly url: URL;
   index: number;
   weight: number;
-  inFlight = 0;
+  /** Requests this process has in flight to the backend. */
+  localInFlight = 0;
+  /**
+   * In-flight requests of other processes (cluster workers), set from outside; 0 when Helios
+   * runs as one process. Kept apart so the core's own counting stays exact.
+   */
+  externalInFlight = 0;
   #factor = 1;
   #activeDown = false;
   #passiveDown = false;
@@ -58,6 +64,11 @@ export class Backend implements HealthTarget {
     this.id = options.url.origin;
     this.weight = options.weight;
     this.index = options.index;
+  }
+
+  /** Requests in flight to this backend from every process Helios runs. */
+  get inFlight(): number {
+    return this.localInFlight + this.externalInFlight;
   }
 
   get available(): boolean {

@@ -2,9 +2,25 @@
 
 export type { BackendOptions, BackendView, HealthSource, HealthTarget } from './backend.js';
 export { Backend } from './backend.js';
+export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
+export { type ConfigIssue, formatConfigIssue, formatConfigIssues } from './config/config-issue.js';
+export { parseDuration } from './config/duration.js';
+export type { Env } from './config/env.js';
+export { buildJsonSchema, renderJsonSchema, SCHEMA_URL } from './config/json-schema.js';
+export { loadConfig } from './config/load.js';
+export { parseConfig, resolveConfig } from './config/parse.js';
+export { heliosConfigSchema } from './config/schema.js';
+export { starterConfig } from './config/starter.js';
+export { STRATEGY_NAMES } from './config/strategy-schema.js';
 export type * from './config/types.js';
+export { ProxyErrorCode } from './error-codes.js';
 export { HeliosError } from './errors.js';
 export type { HealthHooks } from './health-hooks.js';
 export type { Logger, LogLevel } from './logger.js';
 export { silentLogger } from './logger.js';
+export type { ListenAddress, ListenOptions, ProxyOptions } from './proxy.js';
+export { createProxy, HeliosProxy } from './proxy.js';
+export type { RequestRecord } from './request-record.js';
+export { RetryBudget } from './retry-budget.js';
 export type { FailureKind, PickRequest, Strategy } from './strategy.js';
+export type { UpgradeRecord } from './upgrade.js';

@@ -1,0 +1,63 @@
+/**
+ * From text (or a plain object) to a resolved `HeliosConfig`, or a `ConfigError` listing every
+ * problem at once. Pipeline: YAML with positions → `${VAR}` substitution → the one schema.
+ */
+import { ConfigError } from './config-error.js';
+import type { ConfigIssue } from './config-issue.js';
+import { applyEnv, type Env } from './env.js';
+import { heliosConfigSchema } from './schema.js';
+import type { HeliosConfig } from './types.js';
+import { parseYaml, type YamlSource } from './yaml-source.js';
+import { expectedPhrase, toConfigIssues } from './zod-issues.js';
+
+type Validated = { ok: true; config: HeliosConfig } | { ok: false; issues: ConfigIssue[] };
+
+function validate(data: unknown, file: string, source: YamlSource | undefined): Validated {
+  const result = heliosConfigSchema.safeParse(data, { error: expectedPhrase, reportInput: true });
+  if (result.success) return { ok: true, config: result.data };
+  const issues = toConfigIssues(result.error.issues, {
+    file,
+    source,
+    data,
+    schema: heliosConfigSchema,
+  });
+  return { ok: false, issues };
+}
+
+/** An issue under a key whose `${VAR}` already failed is noise: the env issue says it all. */
+function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean {
+  return envIssues.some(
+    (env) =>
+      issue.path === env.path ||
+      issue.path.startsWith(`${env.path}.`) ||
+      issue.path.startsWith(`${env.path}[`),
+  );
+}
+
+/**
+ * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
+ * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
+ */
+export function parseConfig(text: string, file: string, env: Env = process.env): HeliosConfig {
+  const { source, issues: syntaxIssues } = parseYaml(text, file);
+  // A broken document has no reliable structure to validate, so stop at syntax errors.
+  if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
+  const envIssues = applyEnv(source, env);
+  const result = validate(source.doc.toJS({ maxAliasCount: 100 }), file, source);
+  if (result.ok && envIssues.length === 0) return result.config;
+  const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
+  const issues = [...envIssues, ...schemaIssues].sort(
+    (a, b) => a.line - b.line || a.column - b.column,
+  );
+  throw new ConfigError('HELIOS_CONFIG_INVALID', file, issues);
+}
+
+/**
+ * Resolves a config given as a plain object (for embedding Helios without a file): the same
+ * schema and defaults. Issues carry key paths but no line/column.
+ */
+export function resolveConfig(input: unknown, name = '<config object>'): HeliosConfig {
+  const result = validate(input, name, undefined);
+  if (result.ok) return result.config;
+  throw new ConfigError('HELIOS_CONFIG_INVALID', name, result.issues);
+}

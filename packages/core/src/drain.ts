@@ -1,0 +1,68 @@
+/**
+ * Graceful shutdown. Stop accepting, close idle keep-alive connections, answer what is in flight
+ * with `Connection: close`, and wait for it up to the drain timeout; then cut whatever is left
+ * (slow requests, upgraded tunnels), close the backend pools and stop the health hooks.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Pool } from 'undici';
+import type { Runtime } from './runtime.js';
+
+export interface DrainOptions {
+  server: Server;
+  runtime: Runtime;
+  sockets: Set<Socket>;
+  tunnels: Set<Socket>;
+  timeout: number;
+  pools: () => Pool[];
+}
+
+export async function drainServer(o: DrainOptions): Promise<void> {
+  const { server, runtime } = o;
+  runtime.draining = true;
+  const closed = new Promise<void>((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+  });
+  server.closeIdleConnections();
+
+  const finishedInTime = await waitForIdle(runtime, o.timeout, server);
+  if (!finishedInTime) {
+    runtime.logger.warn(
+      { inFlight: runtime.active, drainMs: o.timeout },
+      'drain timeout reached; closing the remaining connections',
+    );
+  }
+  server.closeAllConnections();
+  for (const socket of o.tunnels) socket.destroy();
+  for (const socket of o.sockets) socket.destroy();
+  const pools = o.pools();
+  await Promise.all(
+    pools.map((pool) => (finishedInTime ? pool.close() : pool.destroy()).catch(() => undefined)),
+  );
+  await runtime.health?.close();
+  await closed;
+}
+
+/** Resolves true once no request is in flight, false at the deadline. */
+function waitForIdle(runtime: Runtime, timeout: number, server: Server): Promise<boolean> {
+  if (runtime.active === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    // Connections whose response finished in the meantime become idle: close them as we go.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      runtime.onIdle = undefined;
+      clearInterval(sweep);
+      resolve(false);
+    }, timeout);
+    runtime.onIdle = () => {
+      runtime.onIdle = undefined;
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve(true);
+    };
+  });
+}

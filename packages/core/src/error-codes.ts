@@ -1,0 +1,60 @@
+/**
+ * Stable codes for what can go wrong on the data path, the HTTP status Helios answers with, and
+ * the short human text used in the response body and the log line.
+ */
+
+export const ProxyErrorCode = {
+  upstreamConnect: 'HELIOS_UPSTREAM_CONNECT',
+  upstreamConnectTimeout: 'HELIOS_UPSTREAM_CONNECT_TIMEOUT',
+  upstreamReset: 'HELIOS_UPSTREAM_RESET',
+  upstreamTimeout: 'HELIOS_UPSTREAM_TIMEOUT',
+  upstreamBodyBroken: 'HELIOS_UPSTREAM_BODY_BROKEN',
+  noBackend: 'HELIOS_NO_BACKEND',
+  clientAborted: 'HELIOS_CLIENT_ABORTED',
+  bodyTooLarge: 'HELIOS_BODY_TOO_LARGE',
+  urlTooLong: 'HELIOS_URL_TOO_LONG',
+  badRequest: 'HELIOS_BAD_REQUEST',
+  headersTooLarge: 'HELIOS_HEADERS_TOO_LARGE',
+  headerTimeout: 'HELIOS_CLIENT_HEADER_TIMEOUT',
+  methodNotAllowed: 'HELIOS_METHOD_NOT_ALLOWED',
+  unsupportedCoding: 'HELIOS_UNSUPPORTED_TRANSFER_CODING',
+  internal: 'HELIOS_INTERNAL',
+} as const;
+
+export type ProxyErrorCode = (typeof ProxyErrorCode)[keyof typeof ProxyErrorCode];
+
+interface ErrorInfo {
+  status: number;
+  text: string;
+}
+
+const INFO: Record<ProxyErrorCode, ErrorInfo> = {
+  HELIOS_UPSTREAM_CONNECT: { status: 502, text: 'could not connect to the backend' },
+  HELIOS_UPSTREAM_CONNECT_TIMEOUT: { status: 504, text: 'connecting to the backend timed out' },
+  HELIOS_UPSTREAM_RESET: {
+    status: 502,
+    text: 'the backend closed the connection without answering',
+  },
+  HELIOS_UPSTREAM_TIMEOUT: { status: 504, text: 'the backend did not answer in time' },
+  HELIOS_UPSTREAM_BODY_BROKEN: { status: 502, text: 'the backend broke off its response' },
+  HELIOS_NO_BACKEND: { status: 503, text: 'no backend is available' },
+  HELIOS_CLIENT_ABORTED: { status: 499, text: 'the client went away' },
+  HELIOS_BODY_TOO_LARGE: { status: 413, text: 'the request body is larger than allowed' },
+  HELIOS_URL_TOO_LONG: { status: 414, text: 'the request URL is longer than allowed' },
+  HELIOS_BAD_REQUEST: { status: 400, text: 'the request is malformed' },
+  HELIOS_HEADERS_TOO_LARGE: { status: 431, text: 'the request headers are larger than allowed' },
+  HELIOS_CLIENT_HEADER_TIMEOUT: { status: 408, text: 'the request headers did not arrive in time' },
+  HELIOS_METHOD_NOT_ALLOWED: {
+    status: 405,
+    text: 'CONNECT is not allowed: Helios is not a forward proxy',
+  },
+  HELIOS_UNSUPPORTED_TRANSFER_CODING: {
+    status: 501,
+    text: 'the request uses a transfer coding other than chunked',
+  },
+  HELIOS_INTERNAL: { status: 500, text: 'an internal error occurred' },
+};
+
+export function errorInfo(code: ProxyErrorCode): ErrorInfo {
+  return INFO[code];
+}

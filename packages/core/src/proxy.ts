@@ -1,0 +1,230 @@
+/**
+ * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
+ * forwards, reloads and drains. It wires the listener, the per-backend pools, the strategy and
+ * the health hooks together; the per-request work lives in forward-handler.ts and upgrade.ts.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Backend } from './backend.js';
+import type { HeliosConfig } from './config/types.js';
+import { drainServer } from './drain.js';
+import { HeliosError } from './errors.js';
+import { ForwardRequest } from './forward-handler.js';
+import type { HealthHooks } from './health-hooks.js';
+import { applyServerTimeouts, createListener } from './listener.js';
+import { type Logger, silentLogger } from './logger.js';
+import { RetryBudget } from './retry-budget.js';
+import { type Generation, Runtime } from './runtime.js';
+import type { Strategy } from './strategy.js';
+import { UpgradeRequest } from './upgrade.js';
+import { createUpstream, type Upstream, upstreamKey } from './upstream-pool.js';
+
+export interface ProxyOptions {
+  config: HeliosConfig;
+  strategy: Strategy;
+  health?: HealthHooks | undefined;
+  logger?: Logger | undefined;
+}
+
+/** Socket options for `listen()`; cluster workers use them to bind their own socket. */
+export interface ListenOptions {
+  /** SO_REUSEPORT (Node >= 22.12 / 23.1 on Linux): several processes bind the same port. */
+  reusePort?: boolean;
+  /** In a cluster worker: bind directly instead of sharing the primary's handle. */
+  exclusive?: boolean;
+  /** Bind this port instead of `config.port` (a cluster primary hands workers the port). */
+  port?: number;
+}
+
+export interface ListenAddress {
+  address: string;
+  port: number;
+}
+
+export class HeliosProxy extends EventEmitter {
+  readonly #rt: Runtime;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #tunnels = new Set<Socket>();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ProxyOptions) {
+    super();
+    const { config, strategy } = options;
+    const logger = options.logger ?? silentLogger;
+    const upstreams = config.backends.map((b, i) => createUpstream(b, i, config.timeouts));
+    const backends = upstreams.map((u) => u.backend);
+    const generation: Generation = { config, strategy, upstreams, backends };
+    this.#rt = new Runtime(
+      generation,
+      options.health,
+      logger,
+      new RetryBudget(config.retryBudget),
+      this,
+    );
+    strategy.update(backends);
+    options.health?.update(backends);
+
+    this.#server = createListener(
+      config,
+      {
+        request: (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
+          try {
+            new ForwardRequest(this.#rt, req, res, expectContinue).start();
+          } catch (err) {
+            // A bug (ours, or a strategy's pick throwing) must cost one request, not the process.
+            this.#internalError(err, res.socket);
+          }
+        },
+        upgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => {
+          try {
+            new UpgradeRequest(this.#rt, req, socket, head, this.#tunnels).start();
+          } catch (err) {
+            this.#internalError(err, socket);
+          }
+        },
+        connection: (socket: Socket) => {
+          this.#sockets.add(socket);
+          socket.once('close', () => this.#sockets.delete(socket));
+        },
+      },
+      logger,
+    );
+    // Events cost nothing unless someone listens: keep two flags in step with the listeners.
+    this.on('newListener', (event: string) => this.#trackListeners(event, 1));
+    this.on('removeListener', (event: string) => this.#trackListeners(event, 0));
+  }
+
+  /** Start accepting on `config.host:config.port` (port 0 picks a free one). */
+  listen(options: ListenOptions = {}): Promise<ListenAddress> {
+    const { host } = this.#rt.current.config;
+    const port = options.port ?? this.#rt.current.config.port;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error & { code?: string }): void => {
+        reject(
+          new HeliosError(
+            'HELIOS_LISTEN_FAILED',
+            `Helios could not listen on ${host}:${port} (${err.code ?? err.message}); ` +
+              'choose a free port or stop the process using it.',
+            { cause: err },
+          ),
+        );
+      };
+      this.#server.once('error', onError);
+      const socket =
+        options.reusePort === true || options.exclusive === true
+          ? { port, host, reusePort: options.reusePort, exclusive: options.exclusive }
+          : { port, host };
+      this.#server.listen(socket, () => {
+        this.#server.off('error', onError);
+        const address = this.#server.address() as AddressInfo;
+        resolve({ address: address.address, port: address.port });
+      });
+    });
+  }
+
+  address(): AddressInfo | null {
+    const address = this.#server.address();
+    return typeof address === 'object' ? address : null;
+  }
+
+  /** The current backend set (health checkers and strategies see the same objects). */
+  get backends(): readonly Backend[] {
+    return this.#rt.current.backends;
+  }
+
+  /** Open client connections, upgraded ones included. */
+  get activeConnections(): number {
+    return this.#sockets.size;
+  }
+
+  /** Requests (and upgrade handshakes) not finished yet. */
+  get inFlightRequests(): number {
+    return this.#rt.active;
+  }
+
+  /** Live upgraded (WebSocket) tunnels. */
+  get activeUpgrades(): number {
+    return this.#tunnels.size;
+  }
+
+  /** The config in effect. */
+  get config(): HeliosConfig {
+    return this.#rt.current.config;
+  }
+
+  /**
+   * Swap backends, strategy, timeouts, limits and retry settings at once. Requests in flight
+   * finish on the pools they started on; pools of unchanged backends are reused; removed pools
+   * close once their requests end; upgraded connections are untouched. `port`, `host` and
+   * `limits.maxHeaderSize` need a restart.
+   */
+  async reload(config: HeliosConfig, strategy?: Strategy): Promise<void> {
+    const old = this.#rt.current;
+    const nextStrategy = strategy ?? old.strategy;
+    const byId = new Map<string, Upstream>();
+    for (const u of old.upstreams) byId.set(u.backend.id, u);
+    const upstreams: Upstream[] = [];
+    const reused = new Set<Upstream>();
+    config.backends.forEach((b, index) => {
+      const previous = byId.get(b.url.origin);
+      if (previous !== undefined && !reused.has(previous)) {
+        previous.backend.index = index;
+        previous.backend.weight = b.weight;
+        if (previous.key === upstreamKey(b, config.timeouts)) {
+          reused.add(previous);
+          upstreams.push(previous);
+          return;
+        }
+        // Same backend, new pool settings: keep its identity (health, in-flight) on a new pool.
+        upstreams.push(createUpstream(b, index, config.timeouts, previous.backend));
+        return;
+      }
+      upstreams.push(createUpstream(b, index, config.timeouts));
+    });
+    const backends = upstreams.map((u) => u.backend);
+    nextStrategy.update(backends);
+    this.#rt.health?.update(backends);
+    this.#rt.budget.configure(config.retryBudget);
+    applyServerTimeouts(this.#server, config);
+    this.#rt.current = { config, strategy: nextStrategy, upstreams, backends };
+    const retired = old.upstreams.filter((u) => !reused.has(u));
+    // Pool.close() waits for queued and running requests, then closes the sockets.
+    await Promise.all(retired.map((u) => u.pool.close().catch(() => undefined)));
+  }
+
+  /**
+   * Graceful stop: refuse new connections, close idle keep-alive connections, let in-flight
+   * requests finish for up to `timeouts.drain`, then cut what is left (upgraded tunnels
+   * included) and close the pools and health hooks.
+   */
+  close(): Promise<void> {
+    this.#closing ??= drainServer({
+      server: this.#server,
+      runtime: this.#rt,
+      sockets: this.#sockets,
+      tunnels: this.#tunnels,
+      timeout: this.#rt.current.config.timeouts.drain,
+      pools: () => this.#rt.current.upstreams.map((u) => u.pool),
+    });
+    return this.#closing;
+  }
+
+  #internalError(err: unknown, socket: Socket | null): void {
+    this.#rt.logger.error({ err }, 'internal error while handling a request; connection closed');
+    socket?.destroy();
+  }
+
+  #trackListeners(event: string, delta: number): void {
+    if (event !== 'request:start' && event !== 'request:end') return;
+    // 'newListener' fires before the listener is added, 'removeListener' after it is removed.
+    const count = this.listenerCount(event) + delta;
+    if (event === 'request:start') this.#rt.emitStart = count > 0;
+    else this.#rt.emitEnd = count > 0;
+  }
+}
+
+export function createProxy(options: ProxyOptions): HeliosProxy {
+  return new HeliosProxy(options);
+}

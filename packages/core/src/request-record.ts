@@ -1,0 +1,30 @@
+/**
+ * What `request:start` and `request:end` listeners receive. The per-request state object itself
+ * implements this, so the events cost nothing extra; read it synchronously in the listener (copy
+ * what you keep), the object is not reused but its internals are private.
+ */
+import type { BackendView } from './backend.js';
+
+export interface RequestRecord {
+  readonly id: string;
+  readonly method: string;
+  /** Path and query exactly as the client sent them (origin form). */
+  readonly path: string;
+  readonly clientAddress: string;
+  /** The backend of the last attempt, if any. */
+  readonly backend: BackendView | undefined;
+  /** Status sent to the client (0 until known; Helios' own status on errors). */
+  readonly status: number;
+  /** Request body bytes: the declared Content-Length, or bytes read from the client for chunked bodies. */
+  readonly bytesIn: number;
+  /** Response body bytes written to the client. */
+  readonly bytesOut: number;
+  /** `performance.now()` when the request arrived. */
+  readonly startTime: number;
+  readonly durationMs: number;
+  /** Time from dispatch to the backend's response headers in the last attempt. */
+  readonly upstreamMs: number;
+  readonly retries: number;
+  /** A `HELIOS_...` code when Helios failed the request or the client went away. */
+  readonly errorCode: string | undefined;
+}
