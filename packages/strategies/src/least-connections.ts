@@ -1,0 +1,127 @@
+/**
+ * `least-connections`: the backend with the lowest load after taking this request,
+ * (inFlight + 1) / effectiveWeight. Counting the new request makes weights matter even when
+ * every backend is idle. Among equal loads the backend picked least recently wins, so equal
+ * backends take turns instead of the first one taking everything.
+ *
+ * Picks are O(log n): available backends sit in a binary heap ordered by load, re-ordered when
+ * the core reports a request starting or ending. What the core does not report (health
+ * changes, slow-start weight changes) is caught two ways: the heap's top is re-read before it
+ * is returned, and every pick re-reads one more backend in rotation, so any change is noticed
+ * within n picks.
+ */
+import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import { LoadHeap } from './load-heap.js';
+
+export class LeastConnectionsStrategy implements Strategy {
+  readonly name = 'least-connections';
+  #backends: readonly BackendView[] = [];
+  #byId = new Map<string, number>();
+  #heap = new LoadHeap(0);
+  /** Next position to re-read. */
+  #reread = 0;
+
+  update(backends: readonly BackendView[]): void {
+    const list = backends.slice();
+    const heap = new LoadHeap(list.length);
+    this.#byId = new Map();
+    list.forEach((backend, i) => {
+      this.#byId.set(backend.id, i);
+      if (backend.available) heap.insert(i, loadOf(backend));
+    });
+    this.#backends = list;
+    this.#heap = heap;
+    this.#reread = 0;
+  }
+
+  pick(_request: PickRequest, exclude?: BackendView): BackendView | undefined {
+    const list = this.#backends;
+    const heap = this.#heap;
+    if (list.length === 0) return undefined;
+    this.#refresh(this.#reread);
+    this.#reread = this.#reread + 1 >= list.length ? 0 : this.#reread + 1;
+    // Each pass either drops a backend that went down or re-files a stale top: bounded by 2n.
+    for (let guard = 2 * list.length + 1; guard > 0 && heap.size > 0; guard--) {
+      const top = heap.top();
+      const backend = list[top];
+      if (backend === undefined || !backend.available) {
+        heap.remove(top);
+        continue;
+      }
+      const load = loadOf(backend);
+      if (load !== heap.loadAt(top)) {
+        heap.setLoad(top, load);
+        continue;
+      }
+      if (exclude !== undefined && backend.id === exclude.id) return this.#runnerUp(backend);
+      heap.touch(top);
+      return backend;
+    }
+    return this.#scan(exclude?.id);
+  }
+
+  onRequestStart(backend: BackendView): void {
+    this.#refresh(this.#position(backend));
+  }
+
+  onRequestEnd(backend: BackendView): void {
+    this.#refresh(this.#position(backend));
+  }
+
+  /** The top is excluded (a retry moving away from it): the best is one of its two children. */
+  #runnerUp(excluded: BackendView): BackendView | undefined {
+    const heap = this.#heap;
+    const best = this.#better(this.#better(-1, heap.child(1)), heap.child(2));
+    if (best < 0) return heap.size === 1 ? excluded : this.#scan(excluded.id);
+    heap.touch(best);
+    return this.#backends[best];
+  }
+
+  /** `candidate` if it is usable and before `best` (with its load re-read), else `best`. */
+  #better(best: number, candidate: number): number {
+    const backend = candidate < 0 ? undefined : this.#backends[candidate];
+    if (backend === undefined || !backend.available) return best;
+    this.#heap.setLoad(candidate, loadOf(backend));
+    return best < 0 || this.#heap.before(candidate, best) ? candidate : best;
+  }
+
+  /** Re-reads the backend at `position` and re-files it in (or out of) the heap. */
+  #refresh(position: number): void {
+    const backend = this.#backends[position];
+    if (backend === undefined) return;
+    const heap = this.#heap;
+    if (!backend.available) heap.remove(position);
+    else if (heap.has(position)) heap.setLoad(position, loadOf(backend));
+    else heap.insert(position, loadOf(backend));
+  }
+
+  /** Linear fallback for the rare cases the heap cannot answer (retries when many are down). */
+  #scan(excludeId: string | undefined): BackendView | undefined {
+    let best = -1;
+    let fallback: BackendView | undefined;
+    const list = this.#backends;
+    for (let i = 0; i < list.length; i++) {
+      const backend = list[i];
+      if (backend === undefined || !backend.available) continue;
+      if (backend.id === excludeId) {
+        fallback = backend;
+        continue;
+      }
+      this.#refresh(i);
+      if (best < 0 || this.#heap.before(i, best)) best = i;
+    }
+    if (best < 0) return fallback;
+    this.#heap.touch(best);
+    return list[best];
+  }
+
+  #position(backend: BackendView): number {
+    // `index` is the core's position; the map catches requests that began before a reload.
+    if (this.#backends[backend.index]?.id === backend.id) return backend.index;
+    return this.#byId.get(backend.id) ?? -1;
+  }
+}
+
+function loadOf(backend: BackendView): number {
+  return (backend.inFlight + 1) / backend.effectiveWeight;
+}

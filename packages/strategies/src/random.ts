@@ -1,0 +1,43 @@
+/**
+ * `random`: a uniformly random available backend. Stateless, so many Helios processes never
+ * synchronise on the same backend; the price is uneven short-term shares.
+ */
+import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import { type RandomSource, randomIndex } from './random-source.js';
+import { availableExcluded, countUsable, isUsable, usableAt } from './usable.js';
+
+/** Random draws before falling back to a scan; with most backends up one draw suffices. */
+const DRAWS = 3;
+
+export interface RandomOptions {
+  random?: RandomSource;
+}
+
+export class RandomStrategy implements Strategy {
+  readonly name = 'random';
+  readonly #random: RandomSource;
+  #backends: readonly BackendView[] = [];
+
+  constructor(options: RandomOptions = {}) {
+    this.#random = options.random ?? Math.random;
+  }
+
+  update(backends: readonly BackendView[]): void {
+    this.#backends = backends.slice();
+  }
+
+  pick(_request: PickRequest, exclude?: BackendView): BackendView | undefined {
+    const list = this.#backends;
+    const n = list.length;
+    if (n === 0) return undefined;
+    const excludeId = exclude?.id;
+    for (let draw = 0; draw < DRAWS; draw++) {
+      const backend = list[randomIndex(this.#random, n)];
+      if (isUsable(backend, excludeId)) return backend;
+    }
+    // Most backends are down or excluded: choose uniformly among the rest.
+    const usable = countUsable(list, excludeId);
+    if (usable === 0) return availableExcluded(exclude, list);
+    return list[usableAt(list, excludeId, randomIndex(this.#random, usable))];
+  }
+}
