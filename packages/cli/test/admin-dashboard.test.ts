@@ -1,0 +1,124 @@
+/**
+ * End to end in a real browser: Debian's chromium driven by playwright-core opens the dashboard
+ * of a running Helios, sees three backends, watches one fail its health checks and turn
+ * unhealthy on the page. HELIOS_UPDATE_SCREENSHOT=1 also refreshes docs/dashboard.png.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './admin-harness.js';
+
+const CHROMIUM = process.env.HELIOS_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url));
+const TOKEN = 'dashboard-test-token';
+
+let stack: Stack | undefined;
+let context: BrowserContext | undefined;
+let profile: string | undefined;
+let load: NodeJS.Timeout | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the dashboard browser test needs it. ` +
+        'Install it with `apt-get install -y chromium` or set HELIOS_CHROMIUM to its path.',
+    );
+  }
+  stack = await startStack({
+    backends: 3,
+    activeHealth: { interval: '600ms', timeout: '500ms' },
+    token: TOKEN,
+  });
+  profile = mkdtempSync(join(tmpdir(), 'helios-dashboard-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 820 },
+    httpCredentials: { username: 'admin', password: TOKEN },
+  });
+  // A little steady traffic so the cards and charts have something to show.
+  const proxyUrl = stack.proxyUrl;
+  load = setInterval(() => {
+    for (let i = 0; i < 3; i++) {
+      fetch(`${proxyUrl}/`).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
+    }
+  }, 100);
+}, 30_000);
+
+afterAll(async () => {
+  clearInterval(load);
+  await context?.close();
+  await stack?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('admin dashboard in a browser', () => {
+  it('shows three backends and turns one unhealthy when it fails its health checks', async () => {
+    if (!stack || !context) throw new Error('set-up failed');
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`${stack.adminUrl}/`);
+
+    const cards = page.getByTestId('backend-card');
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(3);
+    await expect
+      .poll(() => page.locator('[data-testid=backend-card][data-state=healthy]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(3);
+
+    const victim = new URL(stack.fleet.urls[1] ?? '').origin;
+    const card = page.locator(`[data-testid=backend-card][data-backend="${victim}"]`);
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('healthy');
+    await stack.fleet.backend(2).set({ healthStatus: 503 });
+
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('unhealthy');
+    await expect
+      .poll(() => card.getByTestId('backend-state').textContent(), { timeout: 10_000 })
+      .toBe('Unhealthy');
+    await expect
+      .poll(() => card.locator('.reason').textContent(), { timeout: 10_000 })
+      .toMatch(/503/);
+    const victimEvents = page.getByTestId('transition').filter({ hasText: victim });
+    await expect
+      .poll(() => victimEvents.first().textContent(), { timeout: 10_000 })
+      .toMatch(/DOWN.*503/);
+    await expect
+      .poll(() => page.locator('[data-testid=backend-card][data-state=healthy]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    await expect
+      .poll(() => page.locator('#t-healthy').textContent(), { timeout: 10_000 })
+      .toBe('2 / 3');
+
+    await expect
+      .poll(() => page.locator('#live').getAttribute('class'), { timeout: 10_000 })
+      .toBe('live');
+    const update = process.env.HELIOS_UPDATE_SCREENSHOT === '1';
+    // For the docs picture, let the one-minute charts fill in a little more.
+    if (update) await page.waitForTimeout(8_000);
+    const shot = await page.screenshot({ fullPage: true, ...(update ? { path: SCREENSHOT } : {}) });
+    expect(shot.length).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+  }, 45_000);
+});
