@@ -5,38 +5,36 @@
  * SIGTERM drains in-flight requests and exits 0, and the access log writes one line per request.
  */
 import { join } from 'node:path';
-import { type Fleet, startBackends } from '@helios/test-backends';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, runCli, stopAll } from './support/cli-process.js';
-import { removeTempDirs, tempDir, writeConfig } from './support/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { CliProcess, runCli, startCli } from './support/cli-process.js';
+import { sharedFleet } from './support/fleet.js';
+import { tempDir, writeConfig } from './support/temp-dir.js';
 
-let fleet: Fleet;
-
-beforeAll(async () => {
-  fleet = await startBackends({ count: 2 });
-});
-afterAll(async () => {
-  await fleet.close();
-});
-afterEach(async () => {
-  stopAll();
-  await fleet.reset();
-  await removeTempDirs();
-});
+const fleet = await sharedFleet(2);
 
 function yaml(lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A helios.yaml on 127.0.0.1 with one `backends:` entry, then `extra` lines, in a new folder. */
+async function configWith(
+  backend: string,
+  extra: string[] = [],
+): Promise<{ dir: string; path: string }> {
+  const dir = await tempDir();
+  const text = yaml(['port: 8080', 'host: 127.0.0.1', 'backends:', `  - ${backend}`, ...extra]);
+  return { dir, path: await writeConfig(dir, text) };
+}
+
+/** `helios --config path --port 0 --log-format json`, once it listens. */
+function startOn(path: string): Promise<{ cli: CliProcess; port: number }> {
+  return startCli(['--config', path, '--port', '0', '--log-format', 'json']);
+}
+
 describe('helios start', () => {
   it('forwards a request to the backend named in helios.yaml and logs its listener', async () => {
-    const dir = await tempDir();
-    const path = await writeConfig(
-      dir,
-      yaml(['port: 8080', 'host: 127.0.0.1', 'backends:', `  - ${fleet.urls[0]}`]),
-    );
-    const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'json']);
-    const port = await cli.listeningPort();
+    const { path } = await configWith(`${fleet.urls[0]}`);
+    const { cli, port } = await startOn(path);
     const listening = cli.logs.find((l) => String(l.msg).startsWith('listening on'));
     expect(listening).toMatchObject({ strategy: 'round-robin', backends: [fleet.urls[0]] });
 
@@ -50,13 +48,10 @@ describe('helios start', () => {
   });
 
   it('reads ./helios.yaml by default and accepts the explicit `start` command', async () => {
-    const dir = await tempDir();
-    await writeConfig(
-      dir,
-      yaml(['port: 8080', 'host: 127.0.0.1', 'backends:', `  - url: ${fleet.urls[1]}`]),
-    );
-    const cli = new CliProcess(['start', '--port', '0', '--log-format', 'json'], { cwd: dir });
-    const port = await cli.listeningPort();
+    const { dir } = await configWith(`url: ${fleet.urls[1]}`);
+    const { cli, port } = await startCli(['start', '--port', '0', '--log-format', 'json'], {
+      cwd: dir,
+    });
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('Halo dari Server 2');
     cli.signal('SIGINT');
     expect((await cli.exited).code).toBe(0);
@@ -93,12 +88,8 @@ describe('helios start', () => {
   });
 
   it('exits 1 with a clear message when the port is already taken', async () => {
-    const dir = await tempDir();
     const taken = fleet.backends[0]?.port ?? 0;
-    const path = await writeConfig(
-      dir,
-      yaml(['port: 8080', 'host: 127.0.0.1', 'backends:', `  - ${fleet.urls[1]}`]),
-    );
+    const { path } = await configWith(`${fleet.urls[1]}`);
     const cli = new CliProcess(['--config', path, '--port', String(taken), '--log-format', 'json']);
     const { code } = await cli.exited;
     expect(code).toBe(1);
@@ -106,19 +97,8 @@ describe('helios start', () => {
   });
 
   it('logs JSON when stdout is not a terminal, at logging.level unless --log-level overrides it', async () => {
-    const dir = await tempDir();
     const taken = String(fleet.backends[0]?.port ?? 0);
-    const path = await writeConfig(
-      dir,
-      yaml([
-        'port: 8080',
-        'host: 127.0.0.1',
-        'backends:',
-        `  - ${fleet.urls[1]}`,
-        'logging:',
-        '  level: silent',
-      ]),
-    );
+    const { path } = await configWith(`${fleet.urls[1]}`, ['logging:', '  level: silent']);
     const quiet = await runCli(['--config', path, '--port', taken]);
     expect(quiet.code).toBe(1);
     expect(quiet.stdout).toBe('');
@@ -135,13 +115,8 @@ describe('helios start', () => {
   });
 
   it('on SIGTERM finishes the in-flight request, then exits 0', async () => {
-    const dir = await tempDir();
-    const path = await writeConfig(
-      dir,
-      yaml(['port: 8080', 'host: 127.0.0.1', 'backends:', `  - ${fleet.urls[0]}`]),
-    );
-    const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'json']);
-    const port = await cli.listeningPort();
+    const { path } = await configWith(`${fleet.urls[0]}`);
+    const { cli, port } = await startOn(path);
     fleet.backend(1).set({ latency: 400 });
     const slow = fetch(`http://127.0.0.1:${port}/slow`);
     await cli.waitFor('the request to reach the backend', () =>
@@ -155,20 +130,8 @@ describe('helios start', () => {
   });
 
   it('writes one access log line per request when accessLog is enabled', async () => {
-    const dir = await tempDir();
-    const path = await writeConfig(
-      dir,
-      yaml([
-        'port: 8080',
-        'host: 127.0.0.1',
-        'backends:',
-        `  - ${fleet.urls[0]}`,
-        'accessLog:',
-        '  enabled: true',
-      ]),
-    );
-    const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'json']);
-    const port = await cli.listeningPort();
+    const { path } = await configWith(`${fleet.urls[0]}`, ['accessLog:', '  enabled: true']);
+    const { cli, port } = await startOn(path);
     for (const p of ['/one', '/two?q=2'])
       await (await fetch(`http://127.0.0.1:${port}${p}`)).text();
     const pattern =

@@ -17,6 +17,24 @@ function backends(): Backend[] {
   return [A, B].map((url, index) => new Backend({ url: new URL(url), weight: 1, index }));
 }
 
+function first(list: readonly Backend[]): Backend {
+  const [a] = list;
+  if (a === undefined) throw new Error('no backend');
+  return a;
+}
+
+/** A worker's reporter over fresh backends A and B with a 5 ms window, recording what it sends. */
+function recordingReporter() {
+  const list = backends();
+  const sent: InFlightCounts[] = [];
+  const reporter = new InFlightReporter(
+    () => list,
+    (c) => sent.push(c),
+    5,
+  );
+  return { list, a: first(list), sent, reporter };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -49,8 +67,7 @@ describe('InFlightTable (primary)', () => {
 
 describe('Backend in-flight with other workers', () => {
   it('counts local requests and adds what other workers have in flight', () => {
-    const [a] = backends();
-    if (a === undefined) throw new Error('no backend');
+    const a = first(backends());
     a.localInFlight++;
     a.localInFlight++;
     a.externalInFlight = 5;
@@ -65,13 +82,7 @@ describe('Backend in-flight with other workers', () => {
 
 describe('InFlightReporter (worker)', () => {
   it('coalesces a burst of changes into one report per window', () => {
-    const list = backends();
-    const sent: InFlightCounts[] = [];
-    const reporter = new InFlightReporter(
-      () => list,
-      (c) => sent.push(c),
-      5,
-    );
+    const { list, sent, reporter } = recordingReporter();
     for (let i = 0; i < 100; i++) {
       const b = list[i % 2];
       if (b !== undefined) b.localInFlight++;
@@ -84,15 +95,7 @@ describe('InFlightReporter (worker)', () => {
   });
 
   it('reports local counts only, and stays quiet when nothing changed', () => {
-    const list = backends();
-    const sent: InFlightCounts[] = [];
-    const reporter = new InFlightReporter(
-      () => list,
-      (c) => sent.push(c),
-      5,
-    );
-    const [a] = list;
-    if (a === undefined) throw new Error('no backend');
+    const { list, a, sent, reporter } = recordingReporter();
     a.localInFlight++;
     reporter.changed();
     vi.advanceTimersByTime(5);
@@ -110,15 +113,7 @@ describe('InFlightReporter (worker)', () => {
   });
 
   it('bounds staleness by the window: a change is reported within windowMs', () => {
-    const list = backends();
-    const sent: InFlightCounts[] = [];
-    const reporter = new InFlightReporter(
-      () => list,
-      (c) => sent.push(c),
-      5,
-    );
-    const [a] = list;
-    if (a === undefined) throw new Error('no backend');
+    const { a, sent, reporter } = recordingReporter();
     a.localInFlight++;
     reporter.changed();
     vi.advanceTimersByTime(4);

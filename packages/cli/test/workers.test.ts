@@ -6,24 +6,12 @@
  * SIGTERM that drains and exits 0.
  */
 import { request } from 'node:http';
-import { type Fleet, startBackends } from '@helios/test-backends';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, type LogLine, stopAll } from './support/cli-process.js';
-import { removeTempDirs, tempDir, writeConfig } from './support/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { type CliProcess, type LogLine, startCli } from './support/cli-process.js';
+import { sharedFleet } from './support/fleet.js';
+import { tempDir, writeConfig } from './support/temp-dir.js';
 
-let fleet: Fleet;
-
-beforeAll(async () => {
-  fleet = await startBackends({ count: 3 });
-});
-afterAll(async () => {
-  await fleet.close();
-});
-afterEach(async () => {
-  stopAll();
-  await fleet.reset();
-  await removeTempDirs();
-});
+const fleet = await sharedFleet(3);
 
 interface Answer {
   status: number;
@@ -80,8 +68,7 @@ function yaml(extra: string[], backends: readonly string[] = fleet.urls): string
 async function startHelios(extra: string[], backends?: readonly string[], args: string[] = []) {
   const dir = await tempDir();
   const path = await writeConfig(dir, yaml(extra, backends));
-  const cli = new CliProcess(['--config', path, '--log-format', 'json', ...args]);
-  const port = await cli.listeningPort();
+  const { cli, port } = await startCli(['--config', path, '--log-format', 'json', ...args]);
   return { cli, port, path };
 }
 
@@ -197,6 +184,9 @@ describe('helios with workers: 2', () => {
     const ejected = await cli.waitForLog('the passive ejection', isMsg(/by passive health check/));
     expect(ejected.backend).toBe(fleet.urls[2]);
     expect(ejected.worker).toBeDefined();
+    // Heal backend 3 at once: from now on no worker can see a failure of its own, so only the
+    // relayed ejection can keep a worker away from it.
+    await fleet.backends[2]?.reset();
 
     // Both workers serve these (new connection each time), and neither sends one to backend 3.
     await until('the ejection to reach every worker', async () => {

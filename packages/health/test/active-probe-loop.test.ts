@@ -1,51 +1,25 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { jitteredInterval } from '../src/active.js';
-import { createHealthChecker, type HealthChecker } from '../src/checker.js';
-import type { HealthTransition } from '../src/transition.js';
 import {
   backendConfigs,
   fail503,
-  fakeClock,
   flush,
   type HealthOverrides,
   healthConfig,
-  makeBackends,
   pass,
   refused,
-  ScriptedProbe,
+  useCheckerOnFakeTime,
 } from './helpers.js';
 
-let checker: HealthChecker | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(async () => {
-  await checker?.close();
-  checker = undefined;
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+const startChecker = useCheckerOnFakeTime();
 
 function setup(count: number, active: HealthOverrides['active'] = {}, slowStart = 0) {
-  const backends = makeBackends(count);
-  const probe = new ScriptedProbe();
-  const clock = fakeClock();
-  const events: HealthTransition[] = [];
-  checker = createHealthChecker({
-    health: healthConfig({
-      passive: { enabled: false },
-      active: { jitter: 0, ...active },
-      slowStart,
-    }),
-    backends: backendConfigs(backends),
-    clock,
-    probe: probe.probe,
+  return startChecker({
+    count,
+    health: { passive: { enabled: false }, active: { jitter: 0, ...active }, slowStart },
+    update: false,
   });
-  checker.on('transition', (e) => events.push(e));
-  return { backends, probe, clock, events, checker };
 }
 
 describe('active checks at start-up', () => {
@@ -211,17 +185,11 @@ describe('active probe scheduling', () => {
   });
 
   it('uses per-backend path and Host overrides', () => {
-    const backends = makeBackends(2);
-    const probe = new ScriptedProbe();
-    const configs = backendConfigs(backends);
-    configs[1]!.health = { path: '/ready?full=1', host: 'api.internal' };
-    checker = createHealthChecker({
-      health: healthConfig({ active: { host: 'default.host' } }),
-      backends: configs,
-      clock: fakeClock(),
-      probe: probe.probe,
+    const { backends, probe } = startChecker({
+      count: 2,
+      health: { active: { host: 'default.host' } },
+      backendHealth: [{}, { path: '/ready?full=1', host: 'api.internal' }],
     });
-    checker.update(backends);
     expect(probe.calls.map((c) => [c.url.href, c.host])).toEqual([
       [`${backends[0]!.id}/health`, 'default.host'],
       [`${backends[1]!.id}/ready?full=1`, 'api.internal'],

@@ -1,30 +1,8 @@
 import type { Logger } from '@helios/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHealthChecker, type HealthChecker } from '../src/checker.js';
-import type { HealthTransition } from '../src/transition.js';
-import {
-  backendConfigs,
-  fakeClock,
-  flush,
-  healthConfig,
-  makeBackends,
-  pass,
-  refused,
-  ScriptedProbe,
-} from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { flush, pass, refused, useCheckerOnFakeTime } from './helpers.js';
 
-let checker: HealthChecker | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(async () => {
-  await checker?.close();
-  checker = undefined;
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+const startChecker = useCheckerOnFakeTime();
 
 function recordingLogger() {
   const lines: { level: string; obj: object; msg: string | undefined }[] = [];
@@ -46,24 +24,16 @@ function recordingLogger() {
 }
 
 function setup(unhealthyThreshold = 1, healthyThreshold = 1) {
-  const backends = makeBackends(3);
-  const probe = new ScriptedProbe();
   const { logger, lines } = recordingLogger();
-  const events: HealthTransition[] = [];
-  checker = createHealthChecker({
-    health: healthConfig({
+  const rig = startChecker({
+    health: {
       passive: { cooldown: 5_000 },
       active: { interval: 1_000, jitter: 0, unhealthyThreshold, healthyThreshold },
-    }),
-    backends: backendConfigs(backends),
-    clock: fakeClock(),
-    probe: probe.probe,
+    },
     logger,
+    auto: pass,
   });
-  checker.on('transition', (e) => events.push(e));
-  probe.auto = pass;
-  checker.update(backends);
-  return { backends, probe, events, lines, checker };
+  return { ...rig, lines };
 }
 
 describe('passive and active combined', () => {
@@ -118,15 +88,10 @@ describe('passive and active combined', () => {
   });
 
   it('turns both checkers off with enabled: false', async () => {
-    const backends = makeBackends(2);
-    const probe = new ScriptedProbe();
-    checker = createHealthChecker({
-      health: healthConfig({ passive: { enabled: false }, active: { enabled: false } }),
-      backends: backendConfigs(backends),
-      clock: fakeClock(),
-      probe: probe.probe,
+    const { backends, probe, checker } = startChecker({
+      count: 2,
+      health: { passive: { enabled: false }, active: { enabled: false } },
     });
-    checker.update(backends);
     checker.onRequestEnd(backends[0]!, 0, 'connect');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probe.calls).toHaveLength(0);
@@ -134,15 +99,11 @@ describe('passive and active combined', () => {
   });
 
   it('applies a verdict from another process like its own, slow start and event included', async () => {
-    const backends = makeBackends(2);
-    const events: HealthTransition[] = [];
-    checker = createHealthChecker({
-      health: healthConfig({ active: { enabled: false }, slowStart: 1_000 }),
-      backends: backendConfigs(backends),
-      clock: fakeClock(),
+    const { backends, events, checker } = startChecker({
+      count: 2,
+      health: { active: { enabled: false }, slowStart: 1_000 },
+      scripted: false,
     });
-    checker.on('transition', (e) => events.push(e));
-    checker.update(backends);
     const b = backends[0]!;
     checker.apply(b, 'active', false, 'primary: GET /health answered 503');
     expect(b.isDown('active')).toBe(true);

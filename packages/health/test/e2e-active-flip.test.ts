@@ -3,10 +3,9 @@
  * must take it out of the pool within interval × unhealthyThreshold (plus jitter and the probe
  * in flight), keep it out while it stays sick, and bring it back once it heals.
  */
-import { type Fleet, startBackends } from '@helios/test-backends';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HealthTransition } from '../src/transition.js';
-import { type Helios, SteadyLoad, startHelios } from './proxy-fixture.js';
+import { useEndToEnd } from './proxy-fixture.js';
 import { waitFor } from './wait-for.js';
 
 const INTERVAL = 150;
@@ -17,23 +16,12 @@ const JITTER = 0.1;
 const FALL = 3;
 const RISE = 2;
 
-let fleet: Fleet | undefined;
-let helios: Helios | undefined;
-let load: SteadyLoad | undefined;
-
-afterEach(async () => {
-  await load?.stop();
-  await helios?.close();
-  await fleet?.close();
-  load = undefined;
-  helios = undefined;
-  fleet = undefined;
-});
+const e2e = useEndToEnd();
 
 describe('active health end to end', () => {
   it('takes a backend whose /health answers 503 out within interval × threshold and returns it when healed', async () => {
-    fleet = await startBackends({ count: 3 });
-    helios = await startHelios(fleet, {
+    const fleet = await e2e.fleet(3);
+    const helios = await e2e.helios(fleet, {
       passive: { enabled: false },
       active: {
         interval: INTERVAL,
@@ -45,12 +33,12 @@ describe('active health end to end', () => {
     });
     const sick = fleet.backend(2);
     const victim = helios.proxy.backends[1]!;
-    load = new SteadyLoad(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
+    const load = e2e.load(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
     // Steady state first: a cold, busy process can time out its very first short probes.
     await waitFor(
       () =>
-        helios?.proxy.backends.every((b) => b.available) === true &&
-        fleet?.backends.every((b) => b.stats.healthChecks >= 3) === true &&
+        helios.proxy.backends.every((b) => b.available) &&
+        fleet.backends.every((b) => b.stats.healthChecks >= 3) &&
         sick.stats.requests >= 20,
       'steady state with traffic on backend 2',
       10_000,

@@ -3,31 +3,19 @@
  * eject it on its first failure, keep it out for the cooldown, try it again and back off, while
  * core's retries hide every failed attempt from clients.
  */
-import { type Fleet, startBackends } from '@helios/test-backends';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HealthTransition } from '../src/transition.js';
-import { type Helios, SteadyLoad, startHelios } from './proxy-fixture.js';
+import { useEndToEnd } from './proxy-fixture.js';
 import { waitFor } from './wait-for.js';
 
 const COOLDOWN = 600;
 
-let fleet: Fleet | undefined;
-let helios: Helios | undefined;
-let load: SteadyLoad | undefined;
-
-afterEach(async () => {
-  await load?.stop();
-  await helios?.close();
-  await fleet?.close();
-  load = undefined;
-  helios = undefined;
-  fleet = undefined;
-});
+const e2e = useEndToEnd();
 
 describe('passive health end to end', () => {
   it('ejects a killed backend on its first failure, for the cooldown, and clients see no error', async () => {
-    fleet = await startBackends({ count: 3 });
-    helios = await startHelios(fleet, {
+    const fleet = await e2e.fleet(3);
+    const helios = await e2e.helios(fleet, {
       active: { enabled: false },
       passive: { failureThreshold: 1, cooldown: COOLDOWN, maxCooldown: COOLDOWN * 4 },
     });
@@ -36,11 +24,8 @@ describe('passive health end to end', () => {
     const transitions: (HealthTransition & { at: number })[] = [];
     checker.on('transition', (e) => transitions.push({ ...e, at: performance.now() }));
 
-    load = new SteadyLoad(helios.url, { concurrency: 4, maxRequests: 20_000, gapMs: 2 });
-    await waitFor(
-      () => fleet?.backend(2).stats.requests !== undefined && fleet.backend(2).stats.requests >= 20,
-      'traffic on every backend',
-    );
+    const load = e2e.load(helios.url, { concurrency: 4, maxRequests: 20_000, gapMs: 2 });
+    await waitFor(() => fleet.backend(2).stats.requests >= 20, 'traffic on every backend');
 
     await fleet.backend(2).set({ refuse: true });
     await waitFor(() => transitions.length >= 1, 'the first ejection');

@@ -3,9 +3,8 @@
  * a reload removes. Start-up must not wait an interval nor cost clients requests; an added backend
  * must not see traffic before its first probe passes; a removed one must stop being probed.
  */
-import { type Fleet, startBackends } from '@helios/test-backends';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Helios, proxyConfig, SteadyLoad, startHelios } from './proxy-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { proxyConfig, useEndToEnd } from './proxy-fixture.js';
 import { waitFor } from './wait-for.js';
 
 const INTERVAL = 100;
@@ -14,31 +13,20 @@ const HEALTH = {
   active: { interval: INTERVAL, timeout: INTERVAL, jitter: 0.1 },
 };
 
-let fleet: Fleet | undefined;
-let helios: Helios | undefined;
-let load: SteadyLoad | undefined;
-
-afterEach(async () => {
-  await load?.stop();
-  await helios?.close();
-  await fleet?.close();
-  load = undefined;
-  helios = undefined;
-  fleet = undefined;
-});
+const e2e = useEndToEnd();
 
 describe('start-up and reload end to end', () => {
   it('takes a backend that is dead at start-up out on its first probe, without client errors', async () => {
-    fleet = await startBackends({ count: 3 });
+    const fleet = await e2e.fleet(3);
     const dead = fleet.backend(3);
     await dead.set({ refuse: true });
     // A generous timeout: the first probes of a cold process (undici compiles its parser on
     // first use) can be slow on a busy machine, and a new backend's first failure counts.
-    helios = await startHelios(fleet, {
+    const helios = await e2e.helios(fleet, {
       ...HEALTH,
       active: { interval: 1_000, timeout: 1_000, jitter: 0.1 },
     });
-    load = new SteadyLoad(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
+    const load = e2e.load(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
     const target = helios.proxy.backends[2]!;
 
     await waitFor(() => target.isDown('active'), 'the first probe to fail', 500);
@@ -53,11 +41,11 @@ describe('start-up and reload end to end', () => {
   });
 
   it('holds a backend a reload adds until its first probe passes, and stops probing removed ones', async () => {
-    fleet = await startBackends({ count: 3 });
+    const fleet = await e2e.fleet(3);
     const [one, two, three] = fleet.urls as [string, string, string];
-    helios = await startHelios(fleet, HEALTH, { urls: [one, two] });
-    load = new SteadyLoad(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
-    await waitFor(() => fleet?.backend(2).stats.requests !== 0, 'traffic');
+    const helios = await e2e.helios(fleet, HEALTH, { urls: [one, two] });
+    const load = e2e.load(helios.url, { concurrency: 3, maxRequests: 20_000, gapMs: 3 });
+    await waitFor(() => fleet.backend(2).stats.requests !== 0, 'traffic');
 
     // Backend 3 joins while its /health fails: it must get no traffic at all.
     const added = fleet.backend(3);
@@ -82,7 +70,7 @@ describe('start-up and reload end to end', () => {
     const probesOfRemoved = fleet.backend(1).stats.healthChecks;
     const probesOfKept = fleet.backend(2).stats.healthChecks;
     await waitFor(
-      () => fleet?.backend(2).stats.healthChecks === probesOfKept + 5,
+      () => fleet.backend(2).stats.healthChecks === probesOfKept + 5,
       'five probes of backend 2',
     );
     // One probe may have been on the wire when the reload aborted it.

@@ -1,11 +1,14 @@
 /**
- * Shared fixtures for the health tests: a resolved `health` config with the documented defaults,
- * real core `Backend` objects, a clock driven by vitest's fake timers, and a scripted probe.
+ * Shared fixtures for the health tests: a resolved `health` config from core's own schema, real
+ * core `Backend` objects, a clock driven by vitest's fake timers, a scripted probe, and the
+ * per-test life of a checker on fake time.
  */
-import { Backend, type HeliosConfig } from '@helios/core';
-import { vi } from 'vitest';
+import { Backend, type HeliosConfig, type Logger, resolveConfig } from '@helios/core';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { createHealthChecker, type HealthChecker } from '../src/checker.js';
 import type { Clock } from '../src/clock.js';
 import type { Probe, ProbeRequest, ProbeResult } from '../src/probe.js';
+import type { HealthTransition } from '../src/transition.js';
 
 type Health = HeliosConfig['health'];
 
@@ -15,30 +18,13 @@ export interface HealthOverrides {
   slowStart?: number;
 }
 
+/** The schema's health defaults (both checks on, slow start off), then `overrides` (resolved: ms). */
 export function healthConfig(overrides: HealthOverrides = {}): Health {
+  const { health } = resolveConfig({ port: 0, backends: ['http://127.0.0.1:1'] }, 'healthConfig');
   return {
-    passive: {
-      enabled: true,
-      failureStatuses: [{ from: 500, to: 599 }],
-      failureThreshold: 1,
-      cooldown: 30_000,
-      maxCooldown: 300_000,
-      maxEjectedPercent: 50,
-      ...overrides.passive,
-    },
-    active: {
-      enabled: true,
-      path: '/health',
-      interval: 10_000,
-      timeout: 2_000,
-      jitter: 0.1,
-      expectedStatuses: [{ from: 200, to: 399 }],
-      unhealthyThreshold: 3,
-      healthyThreshold: 2,
-      host: undefined,
-      ...overrides.active,
-    },
-    slowStart: overrides.slowStart ?? 0,
+    passive: { ...health.passive, ...overrides.passive },
+    active: { ...health.active, ...overrides.active },
+    slowStart: overrides.slowStart ?? health.slowStart,
   };
 }
 
@@ -136,4 +122,65 @@ export const refused: ProbeResult = { status: 0, error: 'ECONNREFUSED: connect E
 /** Let promise callbacks run without moving fake time. */
 export async function flush(): Promise<void> {
   await vi.advanceTimersByTimeAsync(0);
+}
+
+export interface CheckerSetup {
+  /** How many backends (default 3). */
+  count?: number;
+  health?: HealthOverrides;
+  logger?: Logger;
+  /** Give the checker the scripted probe (default); false leaves it its own HTTP prober. */
+  scripted?: boolean;
+  /** Answer every probe with this from the first one on. */
+  auto?: ProbeResult;
+  /** Per-backend `health` overrides, by index (default: none). */
+  backendHealth?: readonly HeliosConfig['backends'][number]['health'][];
+  /** Hand the backends to the checker at once (default true). */
+  update?: boolean;
+}
+
+export interface CheckerRig {
+  backends: Backend[];
+  probe: ScriptedProbe;
+  clock: ReturnType<typeof fakeClock>;
+  events: HealthTransition[];
+  checker: HealthChecker;
+}
+
+/**
+ * Puts each test of the calling file on fake timers and, after it, closes the checker it made
+ * and asserts the checker left no timer behind. Returns the function that makes that checker.
+ */
+export function useCheckerOnFakeTime(): (setup?: CheckerSetup) => CheckerRig {
+  let current: HealthChecker | undefined;
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+  });
+  return (setup = {}) => {
+    const backends = makeBackends(setup.count ?? 3);
+    const probe = new ScriptedProbe();
+    const clock = fakeClock();
+    const events: HealthTransition[] = [];
+    const checker = createHealthChecker({
+      health: healthConfig(setup.health),
+      backends: backendConfigs(backends).map((config, i) => ({
+        ...config,
+        health: setup.backendHealth?.[i] ?? config.health,
+      })),
+      clock,
+      probe: setup.scripted === false ? undefined : probe.probe,
+      logger: setup.logger,
+    });
+    current = checker;
+    checker.on('transition', (e) => events.push(e));
+    probe.auto = setup.auto;
+    if (setup.update !== false) checker.update(backends);
+    return { backends, probe, clock, events, checker };
+  };
 }

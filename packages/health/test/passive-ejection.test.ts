@@ -1,40 +1,19 @@
 import type { Backend } from '@helios/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHealthChecker, type HealthChecker } from '../src/checker.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { HealthChecker } from '../src/checker.js';
 import { ejectionCooldown, maxEjectable } from '../src/passive.js';
-import type { HealthTransition } from '../src/transition.js';
 import {
   backendConfigs,
-  fakeClock,
   type HealthOverrides,
   healthConfig,
   makeBackends,
+  useCheckerOnFakeTime,
 } from './helpers.js';
 
-let checker: HealthChecker | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(async () => {
-  await checker?.close();
-  checker = undefined;
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+const startChecker = useCheckerOnFakeTime();
 
 function setup(count: number, passive: HealthOverrides['passive'] = {}) {
-  const backends = makeBackends(count);
-  const events: HealthTransition[] = [];
-  checker = createHealthChecker({
-    health: healthConfig({ active: { enabled: false }, passive }),
-    backends: backendConfigs(backends),
-    clock: fakeClock(),
-  });
-  checker.on('transition', (e) => events.push(e));
-  checker.update(backends);
-  return { backends, events, checker };
+  return startChecker({ count, health: { active: { enabled: false }, passive }, scripted: false });
 }
 
 function fail(checker: HealthChecker, backend: Backend, times = 1): void {

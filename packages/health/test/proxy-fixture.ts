@@ -11,10 +11,12 @@ import {
   type HealthTarget,
   type HeliosConfig,
   type HeliosProxy,
+  resolveConfig,
   type Strategy,
 } from '@helios/core';
-import type { Fleet } from '@helios/test-backends';
+import { type Fleet, startBackends } from '@helios/test-backends';
 import { Agent, request } from 'undici';
+import { afterEach } from 'vitest';
 import { createHealthChecker, type HealthChecker } from '../src/checker.js';
 import { type HealthOverrides, healthConfig } from './helpers.js';
 
@@ -87,40 +89,35 @@ export class ObservedHooks implements HealthHooks {
   }
 }
 
+/**
+ * Core's schema resolves the config; only what these tests need differs from its defaults:
+ * loopback on an ephemeral port, short timeouts, a retry budget that never runs dry under the
+ * steady load, silent logs. `health` is in resolved form (ms) and applies over the defaults.
+ */
 export function proxyConfig(
   urls: readonly string[],
   health: HealthOverrides,
   retries = 1,
 ): HeliosConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    strategy: { name: 'round-robin', options: {} },
-    backends: urls.map((url) => ({
-      url: new URL(url),
-      weight: 1,
-      maxConnections: 16,
-      health: {},
-    })),
-    preserveHost: true,
-    trustProxy: false,
-    timeouts: {
-      connect: 1_000,
-      response: 5_000,
-      upstreamIdle: 5_000,
-      clientHeader: 5_000,
-      clientIdle: 5_000,
-      drain: 1_000,
+  const config = resolveConfig(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      backends: urls.map((url) => ({ url, maxConnections: 16 })),
+      timeouts: {
+        connect: 1_000,
+        response: 5_000,
+        upstreamIdle: 5_000,
+        clientHeader: 5_000,
+        drain: 1_000,
+      },
+      retries,
+      retryBudget: { minPerSecond: 100 },
+      logging: { level: 'silent', format: 'json' },
     },
-    retries,
-    retryBudget: { percent: 20, minPerSecond: 100 },
-    limits: { maxHeaderSize: 16_384, maxUrlLength: 8_192, maxBodySize: undefined },
-    health: healthConfig(health),
-    logging: { level: 'silent', format: 'json' },
-    accessLog: { enabled: false, output: 'stdout' },
-    admin: undefined,
-    workers: 1,
-  };
+    'proxyConfig',
+  );
+  return { ...config, health: healthConfig(health) };
 }
 
 export interface Helios {
@@ -132,11 +129,17 @@ export interface Helios {
   close(): Promise<void>;
 }
 
+export interface HeliosOptions {
+  retries?: number;
+  /** Backends Helios starts with (default: the whole fleet). */
+  urls?: readonly string[];
+}
+
 /** Helios in front of `urls` (default: the whole fleet). */
 export async function startHelios(
   fleet: Fleet,
   health: HealthOverrides,
-  options: { retries?: number; urls?: readonly string[] } = {},
+  options: HeliosOptions = {},
 ): Promise<Helios> {
   const config = proxyConfig(options.urls ?? fleet.urls, health, options.retries ?? 1);
   const checker = createHealthChecker({ health: config.health, backends: config.backends });
@@ -154,10 +157,52 @@ export async function startHelios(
   };
 }
 
+/**
+ * The per-test life of an end-to-end file: what a test starts through these is stopped after
+ * it, load first, then Helios, then the fleet, so nothing is torn down under live traffic.
+ */
+export function useEndToEnd(): {
+  fleet(count: number): Promise<Fleet>;
+  helios(fleet: Fleet, health: HealthOverrides, options?: HeliosOptions): Promise<Helios>;
+  load(url: string, options: LoadOptions): SteadyLoad;
+} {
+  let fleet: Fleet | undefined;
+  let helios: Helios | undefined;
+  let load: SteadyLoad | undefined;
+  afterEach(async () => {
+    await load?.stop();
+    await helios?.close();
+    await fleet?.close();
+    load = undefined;
+    helios = undefined;
+    fleet = undefined;
+  });
+  return {
+    async fleet(count) {
+      fleet = await startBackends({ count });
+      return fleet;
+    },
+    async helios(of, health, options) {
+      helios = await startHelios(of, health, options);
+      return helios;
+    },
+    load(url, options) {
+      load = new SteadyLoad(url, options);
+      return load;
+    },
+  };
+}
+
 export interface Reply {
   status: number;
   backend: string | undefined;
   at: number;
+}
+
+export interface LoadOptions {
+  concurrency: number;
+  maxRequests: number;
+  gapMs: number;
 }
 
 /**
@@ -173,7 +218,7 @@ export class SteadyLoad {
   #stopping: Promise<void> | undefined;
   #sent = 0;
 
-  constructor(url: string, options: { concurrency: number; maxRequests: number; gapMs: number }) {
+  constructor(url: string, options: LoadOptions) {
     this.#agent = new Agent({ connections: options.concurrency });
     for (let i = 0; i < options.concurrency; i++) {
       this.#workers.push(this.#run(url, options.maxRequests, options.gapMs));

@@ -1,39 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHealthChecker, type HealthChecker } from '../src/checker.js';
+import { describe, expect, it, vi } from 'vitest';
 import { MIN_FACTOR, rampFactor } from '../src/slow-start.js';
 import {
   backendConfigs,
-  fakeClock,
   flush,
   healthConfig,
-  makeBackends,
   pass,
   refused,
-  ScriptedProbe,
+  useCheckerOnFakeTime,
 } from './helpers.js';
 
-let checker: HealthChecker | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(async () => {
-  await checker?.close();
-  checker = undefined;
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+const startChecker = useCheckerOnFakeTime();
 
 function setupPassive(slowStart: number) {
-  const backends = makeBackends(3);
-  checker = createHealthChecker({
-    health: healthConfig({ active: { enabled: false }, passive: { cooldown: 1_000 }, slowStart }),
-    backends: backendConfigs(backends),
-    clock: fakeClock(),
+  return startChecker({
+    health: { active: { enabled: false }, passive: { cooldown: 1_000 }, slowStart },
+    scripted: false,
   });
-  checker.update(backends);
-  return { backends, checker };
 }
 
 describe('slow start', () => {
@@ -84,20 +66,15 @@ describe('slow start', () => {
   });
 
   it('ramps a backend that active checks bring back, but not one that passes its start-up probe', async () => {
-    const backends = makeBackends(2);
-    const probe = new ScriptedProbe();
-    checker = createHealthChecker({
-      health: healthConfig({
+    const { backends, probe } = startChecker({
+      count: 2,
+      health: {
         passive: { enabled: false },
         active: { interval: 1_000, jitter: 0, unhealthyThreshold: 1, healthyThreshold: 1 },
         slowStart: 4_000,
-      }),
-      backends: backendConfigs(backends),
-      clock: fakeClock(),
-      probe: probe.probe,
+      },
+      auto: pass,
     });
-    probe.auto = pass;
-    checker.update(backends);
     await flush();
     expect(backends[0]!.effectiveWeight).toBe(1);
     probe.auto = refused;

@@ -4,9 +4,13 @@
  * any object with these members (the real proxy, an embedding application's wrapper) fits.
  */
 import type { AddressInfo } from 'node:net';
-import type { AdminConfig, BackendView, HealthSource, Logger } from '@helios/core';
+import type { AdminConfig, BackendView, HealthSource, Logger, RequestRecord } from '@helios/core';
+import type { HealthTransition } from '@helios/health';
 import type { Registry } from 'prom-client';
 import type { StatusReport } from './status-report.js';
+
+/** One health state change, as `@helios/health` emits it on `transition`. */
+export type { HealthTransition };
 
 /** A backend as the admin listener sees it: core's `Backend` satisfies this. */
 export interface AdminBackend extends BackendView {
@@ -16,20 +20,19 @@ export interface AdminBackend extends BackendView {
 }
 
 /** The fields of core's `RequestRecord` that metrics read, emitted on `request:end`. */
-export interface FinishedRequest {
-  readonly method: string;
-  readonly backend: BackendView | undefined;
-  /** Status sent to the client; 0 when none was sent. */
-  readonly status: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  /** `performance.now()` when the request arrived. */
-  readonly startTime: number;
-  readonly durationMs: number;
-  readonly upstreamMs: number;
-  readonly retries: number;
-  readonly errorCode: string | undefined;
-}
+export type FinishedRequest = Pick<
+  RequestRecord,
+  | 'method'
+  | 'backend'
+  | 'status'
+  | 'bytesIn'
+  | 'bytesOut'
+  | 'startTime'
+  | 'durationMs'
+  | 'upstreamMs'
+  | 'retries'
+  | 'errorCode'
+>;
 
 /** The part of core's proxy the admin listener reads. */
 export interface AdminProxy {
@@ -41,16 +44,6 @@ export interface AdminProxy {
   address(): AddressInfo | null;
   on(event: 'request:end', listener: (request: FinishedRequest) => void): unknown;
   off(event: 'request:end', listener: (request: FinishedRequest) => void): unknown;
-}
-
-/** One health state change, as `@helios/health` emits it on `transition`. */
-export interface HealthTransition {
-  /** Backend id (its origin). */
-  readonly backend: string;
-  readonly source: HealthSource;
-  readonly healthy: boolean;
-  readonly reason: string;
-  readonly downForMs?: number | undefined;
 }
 
 /** The part of the health checker the admin listener reads. */

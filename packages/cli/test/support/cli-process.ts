@@ -120,6 +120,15 @@ export class CliProcess {
   }
 }
 
+/** Start `helios` with `args` and wait until it listens (for commands that keep running). */
+export async function startCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ cli: CliProcess; port: number }> {
+  const cli = new CliProcess(args, options);
+  return { cli, port: await cli.listeningPort() };
+}
+
 /** Run to completion (for commands that exit on their own). */
 export async function runCli(
   args: readonly string[],
