@@ -5,7 +5,8 @@
  * and `X-Forwarded-Host`, appends `Via`, and keeps or assigns `X-Request-Id`. Everything else,
  * repeated headers included, keeps its order, case and value.
  */
-import { connectionListedNames, HOP_BY_HOP } from './hop-by-hop.js';
+import { HeaderKind, headerKind } from './header-names.js';
+import { addConnectionTokens, dropListed } from './hop-by-hop.js';
 import { isAcceptableRequestId, nextRequestId } from './request-id.js';
 
 /** The `Via` entry Helios adds in both directions. */
@@ -39,9 +40,9 @@ export function buildUpstreamHeaders(
   proto: string,
   facts: RequestFacts,
 ): string[] {
-  const listed = connectionListedNames(raw);
   const trust = options.trustProxy;
   const out: string[] = [];
+  let listed: string[] | undefined;
   let xff: string | undefined;
   let xfp: string | undefined;
   let xfh: string | undefined;
@@ -52,48 +53,56 @@ export function buildUpstreamHeaders(
   facts.chunked = false;
   facts.otherCoding = false;
 
+  // One pass; names are classified by length and bytes, never lowercased (see header-names.ts).
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
-    const lower = name.toLowerCase();
-    switch (lower) {
-      case 'host':
+    switch (headerKind(name)) {
+      case HeaderKind.OTHER:
+        break;
+      case HeaderKind.HOP:
+      case HeaderKind.EXPECT:
+        continue;
+      case HeaderKind.CONNECTION:
+        listed = addConnectionTokens(value, listed);
+        continue;
+      case HeaderKind.HOST:
         host = value;
         if (!options.preserveHost) continue;
         break;
-      case 'content-length':
+      case HeaderKind.CONTENT_LENGTH:
         facts.contentLength = Number(value);
         break;
-      case 'transfer-encoding':
+      case HeaderKind.TRANSFER_ENCODING:
         facts.chunked = true;
         if (value.trim().toLowerCase() !== 'chunked') facts.otherCoding = true;
         continue;
-      case 'expect':
-        continue;
-      case 'x-forwarded-for':
+      case HeaderKind.X_FORWARDED_FOR:
         if (trust) xff = xff === undefined ? value : `${xff}, ${value}`;
         continue;
-      case 'x-forwarded-proto':
+      case HeaderKind.X_FORWARDED_PROTO:
         if (trust && xfp === undefined) xfp = value;
         continue;
-      case 'x-forwarded-host':
+      case HeaderKind.X_FORWARDED_HOST:
         if (trust && xfh === undefined) xfh = value;
         continue;
-      case 'forwarded':
+      case HeaderKind.FORWARDED:
         if (!trust) continue;
         break;
-      case 'via':
+      case HeaderKind.VIA:
         via = via === undefined ? value : `${via}, ${value}`;
         continue;
-      case 'x-request-id':
+      case HeaderKind.REQUEST_ID:
         if (requestId !== undefined || !isAcceptableRequestId(value)) continue;
         requestId = value;
         break;
-      default:
-        if (HOP_BY_HOP.has(lower)) continue;
     }
-    if (listed?.includes(lower)) continue;
     out.push(name, value);
+  }
+  if (listed !== undefined) {
+    dropListed(out, listed);
+    // A listed X-Request-Id belongs to the previous hop: treat it as absent and assign our own.
+    if (listed.includes('x-request-id')) requestId = undefined;
   }
 
   let client = peerAddress;

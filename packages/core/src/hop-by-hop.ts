@@ -1,7 +1,8 @@
 /**
  * Hop-by-hop header rules (RFC 9110 §7.6.1). These headers describe one connection, not the
  * message, so a proxy must never forward them: the fixed set below plus every name the
- * `Connection` header lists.
+ * `Connection` header lists. The header passes recognise the fixed set by `headerKind`; this
+ * module handles the names a `Connection` header lists, which only cost anything when one exists.
  */
 
 /** Always hop-by-hop (lower case). `upgrade` is handled by the upgrade path, never forwarded as-is. */
@@ -17,24 +18,39 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Extra names listed in `Connection` headers of a raw header list, lower case, or `undefined`
- * in the common case where it only says `keep-alive`, `close` or `upgrade` (no allocation then).
+ * Adds the extra names one `Connection` header value lists (lower case) to `into` and returns
+ * it; returns `into` unchanged (often `undefined`: no allocation) when the value only says
+ * `keep-alive`, `close` or `upgrade`. Call once per `Connection` header: the lists add up.
  */
-export function connectionListedNames(raw: readonly (string | Buffer)[]): string[] | undefined {
-  let names: string[] | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name === undefined || name.length !== 10) continue;
-    const lower = name.toString().toLowerCase();
-    if (lower !== 'connection') continue;
-    const value = String(raw[i + 1] ?? '').toLowerCase();
-    if (value === 'keep-alive' || value === 'close' || value === 'upgrade') continue;
-    for (const token of value.split(',')) {
-      const t = token.trim();
-      if (t.length === 0 || t === 'keep-alive' || t === 'close' || t === 'upgrade') continue;
-      names ??= [];
-      names.push(t);
-    }
+export function addConnectionTokens(
+  value: string,
+  into: string[] | undefined,
+): string[] | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'keep-alive' || lower === 'close' || lower === 'upgrade') return into;
+  let names = into;
+  for (const token of lower.split(',')) {
+    const t = token.trim();
+    if (t.length === 0 || t === 'keep-alive' || t === 'close' || t === 'upgrade') continue;
+    names ??= [];
+    names.push(t);
   }
   return names;
+}
+
+/**
+ * Removes, in place, every `[name, value]` pair of a flat header list whose name a `Connection`
+ * header listed. Runs after the single header pass because `Connection` may come after the
+ * headers it names; only reached when a `Connection` header listed something.
+ */
+export function dropListed(out: string[], listed: readonly string[]): void {
+  let w = 0;
+  for (let r = 0; r < out.length; r += 2) {
+    const name = out[r] as string;
+    if (listed.includes(name.toLowerCase())) continue;
+    out[w] = name;
+    out[w + 1] = out[r + 1] as string;
+    w += 2;
+  }
+  out.length = w;
 }

@@ -5,25 +5,43 @@
  */
 
 import { VIA_ENTRY } from './forwarded-headers.js';
-import { connectionListedNames, HOP_BY_HOP } from './hop-by-hop.js';
+import { HeaderKind, headerKind } from './header-names.js';
+import { addConnectionTokens, dropListed } from './hop-by-hop.js';
 
+/**
+ * One pass over the raw list: each name is classified by length and bytes before anything is
+ * decoded, dropped headers are never decoded, and only a `Connection` header value is lowercased.
+ */
 export function buildClientHeaders(raw: readonly (Buffer | string)[], requestId: string): string[] {
-  const listed = connectionListedNames(raw);
   const out: string[] = [];
+  let listed: string[] | undefined;
   let via: string | undefined;
   let hasId = false;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = latin1(raw[i]);
-    const value = latin1(raw[i + 1]);
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    if (lower === 'via') {
-      via = via === undefined ? value : `${via}, ${value}`;
-      continue;
+    const rawName = raw[i];
+    if (rawName === undefined) break;
+    switch (headerKind(rawName)) {
+      case HeaderKind.HOP:
+      case HeaderKind.TRANSFER_ENCODING:
+        continue;
+      case HeaderKind.CONNECTION:
+        listed = addConnectionTokens(latin1(raw[i + 1]), listed);
+        continue;
+      case HeaderKind.VIA: {
+        const value = latin1(raw[i + 1]);
+        via = via === undefined ? value : `${via}, ${value}`;
+        continue;
+      }
+      case HeaderKind.REQUEST_ID:
+        hasId = true;
+        break;
     }
-    if (lower === 'x-request-id') hasId = true;
-    if (listed?.includes(lower)) continue;
-    out.push(name, value);
+    out.push(latin1(rawName), latin1(raw[i + 1]));
+  }
+  if (listed !== undefined) {
+    dropListed(out, listed);
+    // A listed X-Request-Id was the previous hop's business: the client gets ours instead.
+    if (listed.includes('x-request-id')) hasId = false;
   }
   out.push('via', via === undefined ? VIA_ENTRY : `${via}, ${VIA_ENTRY}`);
   if (!hasId) out.push('x-request-id', requestId);

@@ -2,8 +2,10 @@
  * Retry budget (the Envoy/Finagle idea): retries may add at most `percent` of the requests seen
  * in the last ten seconds, plus a floor of `minPerSecond` so that a quiet proxy can still retry.
  * During an outage this keeps retries from multiplying the load on the backends that are left.
- * Ten one-second buckets in two small typed arrays: recording is a few integer operations.
+ * Ten one-second buckets in two small typed arrays: recording is a few integer operations, and
+ * the current second comes from a coarse shared clock rather than a clock call per request.
  */
+import { coarseSeconds } from './coarse-clock.js';
 
 const BUCKETS = 10;
 
@@ -18,12 +20,16 @@ export class RetryBudget {
   readonly #requests = new Uint32Array(BUCKETS);
   readonly #retries = new Uint32Array(BUCKETS);
   readonly #epochs = new Float64Array(BUCKETS);
-  readonly #now: () => number;
+  readonly #seconds: () => number;
+  /** The second and slot of the last call: most requests land in the same second as the last. */
+  #epoch = -1;
+  #slot = 0;
 
-  constructor(options: RetryBudgetOptions, now: () => number = Date.now) {
+  /** `now` (ms, like `Date.now`) is for tests; by default the coarse shared clock is read. */
+  constructor(options: RetryBudgetOptions, now?: () => number) {
     this.#percent = options.percent;
     this.#floor = options.minPerSecond * BUCKETS;
-    this.#now = now;
+    this.#seconds = now === undefined ? coarseSeconds : () => Math.floor(now() / 1000);
   }
 
   /** New limits on reload; the counts carry over. */
@@ -43,7 +49,7 @@ export class RetryBudget {
     const slot = this.#bucket();
     let requests = 0;
     let retries = 0;
-    const oldest = Math.floor(this.#now() / 1000) - BUCKETS + 1;
+    const oldest = this.#epoch - BUCKETS + 1;
     for (let i = 0; i < BUCKETS; i++) {
       if ((this.#epochs[i] as number) < oldest) continue;
       requests += this.#requests[i] as number;
@@ -56,8 +62,11 @@ export class RetryBudget {
   }
 
   #bucket(): number {
-    const epoch = Math.floor(this.#now() / 1000);
+    const epoch = this.#seconds();
+    if (epoch === this.#epoch) return this.#slot;
     const slot = epoch % BUCKETS;
+    this.#epoch = epoch;
+    this.#slot = slot;
     if (this.#epochs[slot] !== epoch) {
       this.#epochs[slot] = epoch;
       this.#requests[slot] = 0;
