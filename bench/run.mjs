@@ -76,7 +76,7 @@ const results = {
   meta: {
     startedAt: new Date(started).toISOString(),
     finishedAt: undefined,
-    command: `node bench/run.mjs ${argv.join(' ')}`.trim(),
+    command: `node bench/run.mjs ${argv.filter((a) => a !== '--').join(' ')}`.trim(),
     setup,
     options: opts,
     machine: machineInfo(),

@@ -30,6 +30,7 @@ export async function measureCell(name, scenario, ctx, extra = {}) {
       upstreams: ctx.upstreams,
       cpus: layout.proxyCpus,
       threads: extra.threads ?? 1,
+      cli: extra.cli ?? false,
       admin: extra.admin ?? false,
       profileDir: extra.profileDir,
     });

@@ -137,7 +137,7 @@ function scalingTable(rows) {
     );
   }
   const mode = rows.map((x) => x.results.helios?.info?.mode).find(Boolean);
-  if (mode) lines.push('', `Helios with more than one worker ran as: ${mode}.`);
+  if (mode) lines.push('', `Helios ran at every step as its own command: \`${mode}\`.`);
   return lines.join('\n');
 }
 

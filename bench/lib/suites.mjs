@@ -128,6 +128,7 @@ export async function scalingSuite(targets, ctx) {
       // Every worker warms its own JIT, and each sees only its share of the warm-up load.
       const r = await measureCell(name, THROUGHPUT_SCENARIOS.small, stepCtx, {
         threads: step.cores,
+        cli: true,
         warmup: ctx.opts.warmup * Math.min(step.cores, 3),
       });
       ctx.log(

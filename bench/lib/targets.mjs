@@ -2,8 +2,7 @@
  * The systems under test. Each target starts one minimal proxy process (or none for `direct`)
  * pinned to the proxy cores and returns the port to load plus the pid to measure.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,21 +52,11 @@ async function startNative(label, build, opts) {
 
 const cliBin = fileURLToPath(new URL('../node_modules/@helios/cli/dist/bin.js', import.meta.url));
 
-/** Does the built `helios` command take `--workers` yet (issue 9)? */
-function cliHasWorkers() {
-  if (!existsSync(cliBin)) return false;
-  const r = spawnSync(process.execPath, [cliBin, 'start', '--help'], { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`.includes('--workers');
-}
-
 /**
- * Helios with N workers through its own `helios start --workers N` when the CLI has it;
- * otherwise servers/helios.mjs runs N copies behind node:cluster as a stand-in.
+ * Helios through its own command, `helios start --workers N` (node:cluster workers behind one
+ * port): every scaling step, and any run with more than one worker, measures what users run.
  */
-async function startHeliosWorkers(opts) {
-  if (!cliHasWorkers()) {
-    return startNode('helios', 'helios.mjs', opts, [`--workers=${opts.threads}`]);
-  }
+async function startHeliosCli(opts) {
   const dir = mkdtempSync(join(tmpdir(), 'helios-bench-cli-'));
   const port = await freePort();
   const yaml = [
@@ -103,10 +92,19 @@ async function startHeliosWorkers(opts) {
     await cleanup();
     throw err;
   }
-  return { child, pid: child.pid, port, info: { mode: 'helios start --workers' }, cleanup };
+  return {
+    child,
+    pid: child.pid,
+    port,
+    info: { mode: 'helios start --workers N' },
+    cleanup,
+  };
 }
 
-/** name -> { label, kind, available(), start(opts) } ; opts: { upstreams, cpus, threads, admin, profileDir } */
+/**
+ * name -> { label, kind, available(), start(opts) }
+ * opts: { upstreams, cpus, threads, cli, admin, profileDir }; `cli` runs Helios through its command.
+ */
 export const TARGETS = {
   direct: {
     label: 'direct (no proxy)',
@@ -125,8 +123,8 @@ export const TARGETS = {
     kind: 'helios',
     available: () => true,
     start: (opts) =>
-      opts.threads > 1
-        ? startHeliosWorkers(opts)
+      opts.cli || opts.threads > 1
+        ? startHeliosCli(opts)
         : startNode('helios', 'helios.mjs', opts, opts.admin ? ['--admin'] : [], profFlags(opts)),
   },
   'http-proxy': {
