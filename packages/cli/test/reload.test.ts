@@ -253,6 +253,8 @@ describe('reload (SIGHUP) under load', () => {
     const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'json']);
     const port = await cli.listeningPort();
     const load = startLoad(port, 2, 10_000);
+    // Serving before the reload is asked for, so "keeps serving" compares like with like.
+    await cli.waitFor('the first answers', () => (load.result.ok >= 5 ? true : undefined));
 
     await writeFile(
       path,
