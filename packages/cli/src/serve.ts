@@ -89,12 +89,6 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
     );
     return giveUp(admin);
   }
-  const url = httpUrl(config.host, port);
-  const backends = config.backends.map((b) => b.url.origin);
-  logger.info(
-    { address: url, port, strategy: config.strategy.name, backends },
-    `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')})`,
-  );
 
   const configPath = options.configPath;
   const reloader =
@@ -142,5 +136,13 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
       logger,
     );
   });
+  // Logged only now that the signal handlers are in: whoever waits for this line may signal at
+  // once, and a signal the kernel delivers before a handler exists kills the process.
+  const url = httpUrl(config.host, port);
+  const backends = config.backends.map((b) => b.url.origin);
+  logger.info(
+    { address: url, port, strategy: config.strategy.name, backends },
+    `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')})`,
+  );
   return { url, admin, done };
 }

@@ -244,6 +244,24 @@ describe('reload (SIGHUP) under load', () => {
     expect((await cli.exited).code).toBe(0);
   }, 60_000);
 
+  it('survives a SIGHUP sent the moment the listening line appears (handlers go in first)', async () => {
+    const dir = await tempDir();
+    const path = await writeConfig(
+      dir,
+      configText({ strategy: 'round-robin', backends: [[1, 1]], health: healthC }),
+    );
+    // Several at once: the CPU contention widens the window the race needs, if it exists.
+    const runs = Array.from({ length: 8 }, async () => {
+      const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'json']);
+      await cli.listeningPort();
+      cli.signal('SIGHUP');
+      await cli.waitForLog('the reload', (l) => l.msg === 'config reloaded');
+      cli.signal('SIGTERM');
+      return (await cli.exited).code;
+    });
+    expect(await Promise.all(runs)).toEqual(Array(8).fill(0));
+  });
+
   it('rejects an invalid config with the validate report and keeps serving the old one', async () => {
     const dir = await tempDir();
     const path = await writeConfig(

@@ -134,6 +134,8 @@ export class ClusterPrimary {
     const failed = (await Promise.all(rest)).find((o) => !o.ok);
     if (failed !== undefined && !failed.ok) return this.#giveUp(failed.reason);
 
+    // Signal handlers go in before the listening line: whoever waits for it may signal at once.
+    const done = this.#serveUntilStopped();
     const url = httpUrl(config.host, first.port);
     const backends = config.backends.map((b) => b.url.origin);
     const workers = this.#options.workers;
@@ -156,7 +158,7 @@ export class ClusterPrimary {
           `admin listening on ${httpUrl(a.address, a.port)}/`,
         );
     }
-    return { url, done: this.#serveUntilStopped() };
+    return { url, done };
   }
 
   #serveUntilStopped(): Promise<ExitCode> {
