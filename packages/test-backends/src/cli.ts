@@ -49,8 +49,7 @@ export async function runCli(
     io.stderr.write(`helios-test-backends: ${errorMessage(error)}\n`);
     return EXIT_FAILURE;
   }
-  printStartup(io.stdout, fleet.backends, options.json);
-  return new Promise<number>((resolve) => {
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -76,6 +75,9 @@ export async function runCli(
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Printed once the handlers are in: whoever waits for the table may signal at once.
+  printStartup(io.stdout, fleet.backends, options.json);
+  return stopped;
 }
 
 function printStartup(
