@@ -4,7 +4,7 @@
  * typo, the nearest valid spelling.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { closest } from './suggest.js';
+import { closestMatch } from '@helios/core';
 import { UsageError } from './usage-error.js';
 
 export const commandNames = ['start', 'validate', 'init', 'demo'] as const;
@@ -76,7 +76,7 @@ function oneOf<T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  const hint = closest(value, allowed);
+  const hint = closestMatch(value, allowed);
   throw new UsageError(
     `--${flag} must be one of ${allowed.join(', ')}; got '${value}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
   );
@@ -117,7 +117,7 @@ function parseFlags(command: CommandName, args: string[]) {
     const message = error instanceof Error ? error.message : String(error);
     const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
     const known = Object.keys(options).map((name) => `--${name}`);
-    const hint = flag?.startsWith('--') ? closest(flag, known) : undefined;
+    const hint = flag?.startsWith('--') ? closestMatch(flag, known) : undefined;
     const what = flag ? `unknown or malformed option '${flag}' for 'helios ${command}'` : message;
     throw new UsageError(`${what}${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }
@@ -134,7 +134,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   }
   if (first !== undefined && !first.startsWith('-')) {
     if (!isCommand(first)) {
-      const hint = closest(first, commandNames);
+      const hint = closestMatch(first, commandNames);
       throw new UsageError(
         `unknown command '${first}'${hint ? ` (did you mean '${hint}'?)` : ''}; commands are ${commandNames.join(', ')}`,
       );

@@ -2,7 +2,14 @@
  * Builds the strategy named by `strategy:` in helios.yaml, checking its options. This is the
  * only place that knows every name; each strategy is also importable on its own.
  */
-import { HeliosError, type Strategy } from '@helios/core';
+import {
+  closestMatch,
+  HeliosError,
+  STRATEGY_ALIASES,
+  STRATEGY_NAMES,
+  type Strategy,
+  type StrategyName,
+} from '@helios/core';
 import { ConsistentHashStrategy } from './consistent-hash.js';
 import { EwmaStrategy } from './ewma.js';
 import { LeastConnectionsStrategy } from './least-connections.js';
@@ -32,7 +39,9 @@ export interface StrategyDeps {
 
 type Factory = (options: StrategyOptions, deps: StrategyDeps) => Strategy;
 
-const FACTORIES: Readonly<Record<string, Factory>> = {
+// Keyed by the config's names, so the compiler insists on a factory for every name helios.yaml
+// accepts.
+const FACTORIES: Readonly<Record<StrategyName, Factory>> = {
   'round-robin': () => new RoundRobinStrategy(),
   'weighted-round-robin': () => new WeightedRoundRobinStrategy(),
   'least-connections': () => new LeastConnectionsStrategy(),
@@ -59,13 +68,15 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   },
 };
 
-/** Every strategy name `createStrategy` accepts. */
-export const STRATEGY_NAMES: readonly string[] = Object.keys(FACTORIES);
+/** Every strategy name `createStrategy` accepts: the names helios.yaml accepts. */
+export { STRATEGY_NAMES };
 
 export function createStrategy(config: StrategySpec, deps: StrategyDeps = {}): Strategy {
-  const factory = Object.hasOwn(FACTORIES, config.name) ? FACTORIES[config.name] : undefined;
+  const factory = Object.hasOwn(FACTORIES, config.name)
+    ? FACTORIES[config.name as StrategyName]
+    : undefined;
   if (factory === undefined) {
-    const suggestion = closestName(String(config.name));
+    const suggestion = closestMatch(String(config.name), STRATEGY_NAMES, STRATEGY_ALIASES);
     throw new HeliosError(
       STRATEGY_UNKNOWN,
       `Unknown load-balancing strategy "${String(config.name)}" in strategy: of helios.yaml.${
@@ -77,51 +88,4 @@ export function createStrategy(config: StrategySpec, deps: StrategyDeps = {}): S
   const strategy = factory(options, deps);
   options.done();
   return strategy;
-}
-
-/** Names other proxies use, for "did you mean" only: helios.yaml accepts the names above. */
-const OTHER_NAMES: Readonly<Record<string, string>> = {
-  rr: 'round-robin',
-  wrr: 'weighted-round-robin',
-  leastconn: 'least-connections',
-  'least-conn': 'least-connections',
-  'least-request': 'least-connections',
-  p2c: 'power-of-two',
-  'peak-ewma': 'ewma',
-  'least-time': 'ewma',
-  hash: 'consistent-hash',
-  'ip-hash': 'consistent-hash',
-  maglev: 'consistent-hash',
-  ketama: 'consistent-hash',
-  'ring-hash': 'consistent-hash',
-};
-
-/** The known name closest to `name` (an alias or within edit distance 3), for "did you mean". */
-function closestName(raw: string): string | undefined {
-  const name = raw.toLowerCase().replaceAll('_', '-').replaceAll(' ', '-');
-  const alias = Object.hasOwn(OTHER_NAMES, name) ? OTHER_NAMES[name] : undefined;
-  if (alias !== undefined) return alias;
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of STRATEGY_NAMES) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

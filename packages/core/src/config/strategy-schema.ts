@@ -32,11 +32,13 @@ export const STRATEGY_ALIASES: Readonly<Record<string, StrategyName>> = {
   p2c: 'power-of-two',
   poweroftwochoices: 'power-of-two',
   peakewma: 'ewma',
+  leasttime: 'ewma',
   latency: 'ewma',
   hash: 'consistent-hash',
   iphash: 'consistent-hash',
   ringhash: 'consistent-hash',
   maglev: 'consistent-hash',
+  ketama: 'consistent-hash',
   sticky: 'consistent-hash',
 };
 
