@@ -76,6 +76,8 @@ function statusText(status: number): string {
       return 'Request Header Fields Too Large';
     case 501:
       return 'Not Implemented';
+    case 505:
+      return 'HTTP Version Not Supported';
     case 502:
       return 'Bad Gateway';
     case 503:

@@ -1,20 +1,28 @@
 /**
- * Builds the header list sent upstream from the client's raw headers in one pass: drops
- * hop-by-hop headers and `Expect` (Helios answers `100 Continue` itself), applies `trustProxy`
- * to incoming `X-Forwarded-*`/`Forwarded`, appends `X-Forwarded-For`, sets `X-Forwarded-Proto`
- * and `X-Forwarded-Host`, appends `Via`, and keeps or assigns `X-Request-Id`. Everything else,
- * repeated headers included, keeps its order, case and value.
+ * Builds the header list sent upstream from the client's raw headers in one pass, and checks
+ * the head on the way: a second `Host`, an invalid `Host` value or a head over
+ * `limits.maxHeaderSize` is the client's mistake (400/431), found before any backend is asked.
+ * The pass drops hop-by-hop headers and `Expect` (Helios answers `100 Continue` itself), keeps
+ * `X-Forwarded-*`/`Forwarded` only from trusted proxies, appends `X-Forwarded-For`, sets
+ * `X-Forwarded-Proto` and `X-Forwarded-Host`, appends `Via`, and keeps or assigns
+ * `X-Request-Id`. Everything else, repeated headers included, keeps its order, case and value.
  */
+import { ProxyErrorCode } from './error-codes.js';
 import { HeaderKind, headerKind } from './header-names.js';
 import { addConnectionTokens, dropListed } from './hop-by-hop.js';
 import { isAcceptableRequestId, nextRequestId } from './request-id.js';
+import { isValidHost } from './request-target.js';
+import type { TrustPolicy } from './trust-policy.js';
 
 /** The `Via` entry Helios adds in both directions. */
 export const VIA_ENTRY = '1.1 helios';
 
+/** Built once per config generation. */
 export interface ForwardingOptions {
-  preserveHost: boolean;
-  trustProxy: boolean;
+  readonly preserveHost: boolean;
+  readonly trust: TrustPolicy;
+  /** Largest request head in bytes (`limits.maxHeaderSize`). */
+  readonly maxHeaderSize: number;
 }
 
 /** What the header pass learns about the request; the per-request state object implements it. */
@@ -27,20 +35,26 @@ export interface RequestFacts {
   chunked: boolean;
   /** A transfer coding other than plain `chunked` (e.g. `gzip, chunked`): Helios refuses it. */
   otherCoding: boolean;
+  /** The host the request is for: the absolute-form authority, else `Host`; '' when absent. */
+  host: string;
+  /** Set when the head itself is unacceptable; nothing may be sent upstream then. */
+  problem: ProxyErrorCode | undefined;
 }
 
 /**
  * Returns the upstream header list (flat `[name, value, ...]`, the shape undici takes) and fills
- * `facts`. `peerAddress` is the TCP peer; `proto` is `http` or `https`.
+ * `facts`. `peerAddress` is the TCP peer; `proto` is `http` or `https`; `authority` is the
+ * absolute-form target's authority, or '' for origin form.
  */
 export function buildUpstreamHeaders(
   raw: readonly string[],
   options: ForwardingOptions,
   peerAddress: string,
   proto: string,
+  authority: string,
   facts: RequestFacts,
 ): string[] {
-  const trust = options.trustProxy;
+  const trust = !options.trust.off && options.trust.trustsPeer(peerAddress);
   const out: string[] = [];
   let listed: string[] | undefined;
   let xff: string | undefined;
@@ -48,15 +62,20 @@ export function buildUpstreamHeaders(
   let xfh: string | undefined;
   let via: string | undefined;
   let host: string | undefined;
+  let hostAt = -1;
   let requestId: string | undefined;
+  // The request line counts against maxHeaderSize too, but the URL has its own limit (414).
+  let size = 0;
   facts.contentLength = -1;
   facts.chunked = false;
   facts.otherCoding = false;
+  facts.problem = undefined;
 
   // One pass; names are classified by length and bytes, never lowercased (see header-names.ts).
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
+    size += name.length + value.length + 4;
     switch (headerKind(name)) {
       case HeaderKind.OTHER:
         break;
@@ -67,8 +86,11 @@ export function buildUpstreamHeaders(
         listed = addConnectionTokens(value, listed);
         continue;
       case HeaderKind.HOST:
+        // RFC 9112 §3.2: more than one Host, or an invalid one, is a 400.
+        if (host !== undefined || !isValidHost(value)) facts.problem ??= ProxyErrorCode.badHost;
         host = value;
         if (!options.preserveHost) continue;
+        hostAt = out.length;
         break;
       case HeaderKind.CONTENT_LENGTH:
         facts.contentLength = Number(value);
@@ -99,6 +121,14 @@ export function buildUpstreamHeaders(
     }
     out.push(name, value);
   }
+  if (size > options.maxHeaderSize) facts.problem ??= ProxyErrorCode.headersTooLarge;
+  // RFC 9112 §3.2.2: the authority of an absolute-form target wins over Host.
+  if (authority !== '') {
+    host = authority;
+    if (hostAt !== -1) out[hostAt + 1] = authority;
+    else if (options.preserveHost) out.push('host', authority);
+  }
+  // Headers Helios adds below are appended after this, so `Connection` can never remove them.
   if (listed !== undefined) {
     dropListed(out, listed);
     // A listed X-Request-Id belongs to the previous hop: treat it as absent and assign our own.
@@ -107,8 +137,7 @@ export function buildUpstreamHeaders(
 
   let client = peerAddress;
   if (xff !== undefined) {
-    const comma = xff.indexOf(',');
-    client = (comma === -1 ? xff : xff.slice(0, comma)).trim() || peerAddress;
+    client = options.trust.clientFrom(xff, peerAddress);
     out.push('x-forwarded-for', `${xff}, ${peerAddress}`);
   } else {
     out.push('x-forwarded-for', peerAddress);
@@ -123,5 +152,6 @@ export function buildUpstreamHeaders(
   }
   facts.id = requestId;
   facts.clientAddress = client;
+  facts.host = host ?? '';
   return out;
 }

@@ -32,6 +32,9 @@ export function addConnectionTokens(
   for (const token of lower.split(',')) {
     const t = token.trim();
     if (t.length === 0 || t === 'keep-alive' || t === 'close' || t === 'upgrade') continue;
+    // End-to-end by definition: a `Connection: host` must not strip the Host, nor a listed
+    // Content-Length change how the body is framed.
+    if (t === 'host' || t === 'content-length') continue;
     names ??= [];
     names.push(t);
   }

@@ -24,4 +24,4 @@ export { createProxy, HeliosProxy } from './proxy.js';
 export type { RequestRecord } from './request-record.js';
 export { RetryBudget } from './retry-budget.js';
 export type { FailureKind, PickRequest, Strategy } from './strategy.js';
-export type { UpgradeRecord } from './upgrade.js';
+export type { UpgradeRecord } from './upgrade-exchange.js';

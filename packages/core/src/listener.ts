@@ -2,7 +2,12 @@
  * The client-facing HTTP/1.1 server and its limits. Node's parser (llhttp, strict mode) already
  * refuses ambiguous framing — Content-Length with Transfer-Encoding, bad chunk sizes, obs-fold,
  * duplicate Content-Length — before a request object exists, so such requests never reach a
- * backend; Helios answers them here with a 400 (431 for oversized headers, 408 for slow ones).
+ * backend; Helios answers them here with a 400 (414/431 for oversized heads, 408 for slow ones).
+ *
+ * The parser's own limits are set a little wide on purpose: its head limit covers the request
+ * line too, so it gets room for `maxUrlLength` on top of `maxHeaderSize` (each is then checked on
+ * its own, so a long URL gets 414, not 431), and it keeps one header line more than
+ * `maxHeaderCount` (Node silently drops lines past its count; one extra shows there were more).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,6 +20,8 @@ export interface ListenerHandlers {
   request(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void;
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
   connection(socket: Socket): void;
+  /** A client socket's idle timer fired (Node destroys it unless someone handles this). */
+  timeout(socket: Socket): void;
 }
 
 /** How often Node checks header timeouts: often enough for short limits, rarely otherwise. */
@@ -28,7 +35,7 @@ export function createListener(
   logger: Logger,
 ): Server {
   const server = createServer({
-    maxHeaderSize: config.limits.maxHeaderSize,
+    maxHeaderSize: config.limits.maxHeaderSize + config.limits.maxUrlLength,
     headersTimeout: config.timeouts.clientHeader,
     // Uploads may legitimately take long; idleness is bounded by the upstream idle timeout.
     requestTimeout: 0,
@@ -48,6 +55,7 @@ export function createListener(
   });
   server.on('upgrade', handlers.upgrade);
   server.on('connection', handlers.connection);
+  server.on('timeout', handlers.timeout);
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     writeRawError(
       socket,
@@ -57,23 +65,48 @@ export function createListener(
     );
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
-    onClientError(err, socket, logger);
+    onClientError(err, socket, logger, config.limits.maxUrlLength);
   });
   return server;
 }
 
-/** The timeouts a reload can change on a live server. */
+/** The timeouts and limits a reload can change on a live server (new connections see them). */
 export function applyServerTimeouts(server: Server, config: HeliosConfig): void {
   server.headersTimeout = config.timeouts.clientHeader;
   server.keepAliveTimeout = config.timeouts.clientIdle;
+  // Bodies are bounded by timeouts.clientBody (idle), not by a whole-request deadline.
   server.requestTimeout = 0;
+  server.maxHeadersCount = config.limits.maxHeaderCount + 1;
 }
 
 interface SocketWithMessage extends Socket {
   _httpMessage?: ServerResponse | null;
 }
 
-function onClientError(err: Error & { code?: string }, socket: Socket, logger: Logger): void {
+/**
+ * The parser stopped because the head outgrew its limit. When the packet it stopped in starts
+ * with a request line that is itself longer than `maxUrlLength` (or has no end yet), the URL is
+ * what is too long: 414; otherwise the headers are: 431.
+ */
+function overflowCode(err: Error & { rawPacket?: Buffer }, maxUrlLength: number): ProxyErrorCode {
+  const packet = err.rawPacket;
+  if (
+    packet === undefined ||
+    !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(packet.toString('latin1', 0, 32))
+  )
+    return ProxyErrorCode.headersTooLarge;
+  const lineEnd = packet.indexOf(0x0a);
+  return lineEnd === -1 || lineEnd > maxUrlLength
+    ? ProxyErrorCode.urlTooLong
+    : ProxyErrorCode.headersTooLarge;
+}
+
+function onClientError(
+  err: Error & { code?: string },
+  socket: Socket,
+  logger: Logger,
+  maxUrlLength: number,
+): void {
   const code = err.code;
   if (code === 'ECONNRESET' || code === 'EPIPE' || !socket.writable) {
     socket.destroy();
@@ -86,7 +119,7 @@ function onClientError(err: Error & { code?: string }, socket: Socket, logger: L
   }
   const helios =
     code === 'HPE_HEADER_OVERFLOW'
-      ? ProxyErrorCode.headersTooLarge
+      ? overflowCode(err as Error & { rawPacket?: Buffer }, maxUrlLength)
       : code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? ProxyErrorCode.headerTimeout
         : ProxyErrorCode.badRequest;

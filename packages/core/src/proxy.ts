@@ -1,24 +1,31 @@
 /**
  * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
- * forwards, reloads and drains. It wires the listener, the per-backend pools, the strategy and
- * the health hooks together; the per-request work lives in forward-handler.ts and upgrade.ts.
+ * forwards, reloads and drains. It wires the listener, the per-backend upstreams, the strategy
+ * and the health hooks together; the per-request work lives in exchange.ts and its two kinds,
+ * http-exchange.ts and upgrade-exchange.ts.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Backend } from './backend.js';
 import type { HeliosConfig } from './config/types.js';
+import { inService, startInOrder } from './connection-sequence.js';
 import { drainServer } from './drain.js';
+import { ProxyErrorCode } from './error-codes.js';
+import { writeRawError } from './error-response.js';
 import { HeliosError } from './errors.js';
-import { ForwardRequest } from './forward-handler.js';
+import type { ForwardingOptions } from './forwarded-headers.js';
 import type { HealthHooks } from './health-hooks.js';
+import { HttpExchange } from './http-exchange.js';
 import { applyServerTimeouts, createListener } from './listener.js';
 import { type Logger, silentLogger } from './logger.js';
 import { RetryBudget } from './retry-budget.js';
 import { type Generation, Runtime } from './runtime.js';
 import type { Strategy } from './strategy.js';
-import { UpgradeRequest } from './upgrade.js';
-import { createUpstream, type Upstream, upstreamKey } from './upstream-pool.js';
+import { TrustPolicy } from './trust-policy.js';
+import { UpgradeExchange } from './upgrade-exchange.js';
+import { isWebSocketUpgrade, serveAsPlainRequest } from './upgrade-routing.js';
+import { Upstream, upstreamKey } from './upstream.js';
 
 export interface ProxyOptions {
   config: HeliosConfig;
@@ -53,9 +60,17 @@ export class HeliosProxy extends EventEmitter {
     super();
     const { config, strategy } = options;
     const logger = options.logger ?? silentLogger;
-    const upstreams = config.backends.map((b, i) => createUpstream(b, i, config.timeouts));
+    const upstreams = config.backends.map(
+      (b, i) => new Upstream(b, i, config.timeouts, config.queue),
+    );
     const backends = upstreams.map((u) => u.backend);
-    const generation: Generation = { config, strategy, upstreams, backends };
+    const generation: Generation = {
+      config,
+      strategy,
+      upstreams,
+      backends,
+      forwarding: forwardingOptions(config),
+    };
     this.#rt = new Runtime(
       generation,
       options.health,
@@ -71,7 +86,7 @@ export class HeliosProxy extends EventEmitter {
       {
         request: (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
           try {
-            new ForwardRequest(this.#rt, req, res, expectContinue).start();
+            startInOrder(req.socket, new HttpExchange(this.#rt, req, res, expectContinue));
           } catch (err) {
             // A bug (ours, or a strategy's pick throwing) must cost one request, not the process.
             this.#internalError(err, res.socket);
@@ -79,7 +94,7 @@ export class HeliosProxy extends EventEmitter {
         },
         upgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => {
           try {
-            new UpgradeRequest(this.#rt, req, socket, head, this.#tunnels).start();
+            this.#upgrade(req, socket, head);
           } catch (err) {
             this.#internalError(err, socket);
           }
@@ -87,6 +102,12 @@ export class HeliosProxy extends EventEmitter {
         connection: (socket: Socket) => {
           this.#sockets.add(socket);
           socket.once('close', () => this.#sockets.delete(socket));
+        },
+        timeout: (socket: Socket) => {
+          const exchange = inService(socket);
+          // Between requests the timer is Node's keep-alive timeout: close, as Node would.
+          if (exchange === undefined) socket.destroy();
+          else exchange.clientTimedOut();
         },
       },
       logger,
@@ -173,24 +194,33 @@ export class HeliosProxy extends EventEmitter {
         previous.backend.index = index;
         previous.backend.weight = b.weight;
         if (previous.key === upstreamKey(b, config.timeouts)) {
+          previous.queue.configure(config.queue);
           reused.add(previous);
           upstreams.push(previous);
           return;
         }
         // Same backend, new pool settings: keep its identity (health, in-flight) on a new pool.
-        upstreams.push(createUpstream(b, index, config.timeouts, previous.backend));
+        upstreams.push(new Upstream(b, index, config.timeouts, config.queue, previous.backend));
         return;
       }
-      upstreams.push(createUpstream(b, index, config.timeouts));
+      upstreams.push(new Upstream(b, index, config.timeouts, config.queue));
     });
     const backends = upstreams.map((u) => u.backend);
     nextStrategy.update(backends);
     this.#rt.health?.update(backends);
     this.#rt.budget.configure(config.retryBudget);
     applyServerTimeouts(this.#server, config);
-    this.#rt.current = { config, strategy: nextStrategy, upstreams, backends };
+    this.#rt.current = {
+      config,
+      strategy: nextStrategy,
+      upstreams,
+      backends,
+      forwarding: forwardingOptions(config),
+    };
     const retired = old.upstreams.filter((u) => !reused.has(u));
-    // Pool.close() waits for queued and running requests, then closes the sockets.
+    // Requests waiting for a retired backend choose again under the new config.
+    for (const upstream of retired) for (const waiter of upstream.retire()) waiter.reroute();
+    // Pool.close() waits for running requests, then closes the sockets.
     await Promise.all(retired.map((u) => u.pool.close().catch(() => undefined)));
   }
 
@@ -211,6 +241,19 @@ export class HeliosProxy extends EventEmitter {
     return this.#closing;
   }
 
+  #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (!isWebSocketUpgrade(req)) {
+      // Node truncates header lines past maxHeadersCount: a rebuilt head would lose them.
+      if (req.rawHeaders.length > this.#rt.current.config.limits.maxHeaderCount * 2) {
+        writeRawError(socket, ProxyErrorCode.tooManyHeaders, undefined);
+        return;
+      }
+      serveAsPlainRequest(this.#server, req, socket, head);
+      return;
+    }
+    new UpgradeExchange(this.#rt, req, socket, head, this.#tunnels).start();
+  }
+
   #internalError(err: unknown, socket: Socket | null): void {
     this.#rt.logger.error({ err }, 'internal error while handling a request; connection closed');
     socket?.destroy();
@@ -223,6 +266,14 @@ export class HeliosProxy extends EventEmitter {
     if (event === 'request:start') this.#rt.emitStart = count > 0;
     else this.#rt.emitEnd = count > 0;
   }
+}
+
+function forwardingOptions(config: HeliosConfig): ForwardingOptions {
+  return {
+    preserveHost: config.preserveHost,
+    trust: new TrustPolicy(config.trustProxy),
+    maxHeaderSize: config.limits.maxHeaderSize,
+  };
 }
 
 export function createProxy(options: ProxyOptions): HeliosProxy {

@@ -6,12 +6,13 @@
 import type { EventEmitter } from 'node:events';
 import type { Backend, BackendView } from './backend.js';
 import type { HeliosConfig } from './config/types.js';
+import type { ForwardingOptions } from './forwarded-headers.js';
 import type { HealthHooks } from './health-hooks.js';
 import type { Logger } from './logger.js';
 import type { RequestRecord } from './request-record.js';
 import type { RetryBudget } from './retry-budget.js';
 import type { FailureKind, PickRequest, Strategy } from './strategy.js';
-import type { Upstream } from './upstream-pool.js';
+import type { Upstream } from './upstream.js';
 
 export interface Generation {
   readonly config: HeliosConfig;
@@ -20,6 +21,8 @@ export interface Generation {
   readonly upstreams: readonly Upstream[];
   /** The same backends, for `proxy.backends` (built once per generation). */
   readonly backends: readonly Backend[];
+  /** Header rules compiled from the config (trusted proxies, Host, size limit). */
+  readonly forwarding: ForwardingOptions;
 }
 
 /** The upstream of a backend a strategy picked (O(1) by index, a scan only if it is stale). */
@@ -73,7 +76,8 @@ export class Runtime {
   }
 
   /** Start of an attempt: count it, then tell the strategy. A throwing strategy is logged. */
-  attemptStarted(strategy: Strategy, backend: Backend): void {
+  attemptStarted(strategy: Strategy, upstream: Upstream): void {
+    const backend = upstream.backend;
     backend.localInFlight++;
     try {
       strategy.onRequestStart?.(backend);
@@ -85,14 +89,17 @@ export class Runtime {
   /**
    * End of an attempt: uncount it, then tell the strategy and the health hooks. They must not
    * throw; if one does, the request still finishes (a lost finish would stall the drain).
+   * `status` 0 with no `failure` is an attempt the client abandoned (or Helios stopped for the
+   * client's sake): it says nothing about the backend.
    */
   attemptEnded(
     strategy: Strategy | undefined,
-    backend: Backend,
+    upstream: Upstream,
     latencyMs: number,
     status: number,
     failure: FailureKind | undefined,
   ): void {
+    const backend = upstream.backend;
     backend.localInFlight--;
     try {
       strategy?.onRequestEnd?.(backend, latencyMs, status, failure);
@@ -104,6 +111,8 @@ export class Runtime {
     } catch (err) {
       this.#hookFailed(err, 'health.onRequestEnd');
     }
+    // Last: a waiter admitted here starts its own attempt on the freed connection.
+    upstream.release();
   }
 
   /** The strategy's choice; a throwing `pick` counts as "no backend" (503), and is logged. */

@@ -1,25 +1,50 @@
 /**
- * Maps an undici error, and how far the attempt got, to a Helios error code and the failure kind
- * strategies and health checkers see. `connected` means undici began writing the request.
+ * Whose fault an attempt's error is, and what Helios answers. Only a backend's own failure may
+ * count against its health or be retried elsewhere; everything else is told apart first:
+ * - `client`: undici refused the request as the client sent it (a header set it will not send,
+ *   a body shorter or longer than declared, a body over the limit): a 4xx, never retried;
+ * - `local`: Helios itself closed the pool under the request (a reload retired the backend, or
+ *   shutdown cut it): nobody failed; the request is routed again if nothing was sent;
+ * - `backend`: the connection or the answer failed. `connected` means undici began writing.
  */
 import { ProxyErrorCode as Codes, type ProxyErrorCode } from './error-codes.js';
 import type { AttemptFailure } from './retry.js';
 
+export type ErrorOrigin = 'client' | 'local' | 'backend';
+
 export interface UpstreamErrorKind {
+  origin: ErrorOrigin;
   code: ProxyErrorCode;
+  /** How the backend failed; only meaningful when `origin` is `backend`. */
   failure: AttemptFailure;
 }
 
-const CONNECT: UpstreamErrorKind = { code: Codes.upstreamConnect, failure: 'connect' };
-const CONNECT_TIMEOUT: UpstreamErrorKind = {
-  code: Codes.upstreamConnectTimeout,
-  failure: 'connect',
+const backend = (code: ProxyErrorCode, failure: AttemptFailure): UpstreamErrorKind => ({
+  origin: 'backend',
+  code,
+  failure,
+});
+
+const CONNECT = backend(Codes.upstreamConnect, 'connect');
+const CONNECT_TIMEOUT = backend(Codes.upstreamConnectTimeout, 'connect');
+const RESET = backend(Codes.upstreamReset, 'reset');
+const TIMEOUT = backend(Codes.upstreamTimeout, 'timeout');
+const BODY_BROKEN = backend(Codes.upstreamBodyBroken, 'reset');
+const BODY_TIMEOUT = backend(Codes.upstreamBodyBroken, 'timeout');
+const TOO_LARGE: UpstreamErrorKind = {
+  origin: 'client',
+  code: Codes.bodyTooLarge,
+  failure: 'reset',
 };
-const RESET: UpstreamErrorKind = { code: Codes.upstreamReset, failure: 'reset' };
-const TIMEOUT: UpstreamErrorKind = { code: Codes.upstreamTimeout, failure: 'timeout' };
-const BODY_BROKEN: UpstreamErrorKind = { code: Codes.upstreamBodyBroken, failure: 'reset' };
-const BODY_TIMEOUT: UpstreamErrorKind = { code: Codes.upstreamBodyBroken, failure: 'timeout' };
-const TOO_LARGE: UpstreamErrorKind = { code: Codes.bodyTooLarge, failure: 'reset' };
+const REFUSED: UpstreamErrorKind = { origin: 'client', code: Codes.badRequest, failure: 'reset' };
+const CLOSED: UpstreamErrorKind = { origin: 'local', code: Codes.upstreamReset, failure: 'reset' };
+
+/** undici's codes for a request it will not send as given (lib/core/request.js, errors.js). */
+const REFUSED_BY_UNDICI: ReadonlySet<unknown> = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
 
 export function classifyUpstreamError(
   err: Error,
@@ -28,6 +53,8 @@ export function classifyUpstreamError(
 ): UpstreamErrorKind {
   const code = (err as { code?: unknown }).code;
   if (code === Codes.bodyTooLarge) return TOO_LARGE;
+  if (REFUSED_BY_UNDICI.has(code)) return REFUSED;
+  if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') return CLOSED;
   if (responseStarted) return code === 'UND_ERR_BODY_TIMEOUT' ? BODY_TIMEOUT : BODY_BROKEN;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return CONNECT_TIMEOUT;
   if (!connected) return CONNECT;

@@ -27,13 +27,21 @@ describe('a minimal helios.yaml resolves with every default', () => {
       upstreamIdle: 60_000,
       clientHeader: 10_000,
       clientIdle: 5_000,
+      clientBody: 30_000,
+      clientSend: 60_000,
       drain: 30_000,
     });
   });
 
   it('fills limits, logging and the access log', () => {
     const config = parseConfig(minimal, 'helios.yaml', {});
-    expect(config.limits).toEqual({ maxHeaderSize: 16_384, maxUrlLength: 8_192 });
+    expect(config.limits).toEqual({
+      maxHeaderSize: 16_384,
+      maxUrlLength: 8_192,
+      maxHeaderCount: 100,
+      bodyBuffer: 65_536,
+    });
+    expect(config.queue).toEqual({ maxPending: 1_024, timeout: 10_000 });
     expect(config.limits.maxBodySize).toBeUndefined();
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
     expect(config.accessLog).toEqual({ enabled: false, output: 'stdout' });

@@ -39,7 +39,7 @@ describe('${VAR} in values', () => {
       'helios.yaml',
       { TRUST: 'true' },
     );
-    expect(config.trustProxy).toBe(true);
+    expect(config.trustProxy).toBe(1);
   });
 
   it('writes a literal ${ for $${ and leaves other dollars alone', () => {

@@ -99,9 +99,9 @@ describe('structural errors', () => {
 
   it('wrong types say what was found and what is expected', () => {
     const issues = configIssues(
-      'port: 8080\nbackends: http://127.0.0.1:1\nretries: many\ntrustProxy: 1\n',
+      'port: 8080\nbackends: http://127.0.0.1:1\nretries: many\npreserveHost: 1\n',
     );
-    expect(where(issues)).toEqual(['2:11 backends', '3:10 retries', '4:13 trustProxy']);
+    expect(where(issues)).toEqual(['2:11 backends', '3:10 retries', '4:15 preserveHost']);
     expect(issues.map((i) => [i.expected, i.found])).toEqual([
       ['a list of backends (at least one)', '"http://127.0.0.1:1"'],
       ['a whole number from 0 to 10', '"many"'],

@@ -125,6 +125,7 @@ describe('switch-like sections accept short forms', () => {
     expect(resolveConfig({ ...base, admin: { port: 9090 } }).admin).toEqual({
       port: 9090,
       host: '127.0.0.1',
+      allowUnauthenticated: false,
     });
     expect(resolveConfig({ ...base, admin: { port: 9090, token: 's3cret' } }).admin?.token).toBe(
       's3cret',
@@ -145,7 +146,15 @@ describe('switch-like sections accept short forms', () => {
       ...base,
       limits: { maxHeaderSize: '32KiB', maxBodySize: '10MB', maxUrlLength: 4096 },
     }).limits;
-    expect(limits).toEqual({ maxHeaderSize: 32_768, maxBodySize: 10_000_000, maxUrlLength: 4096 });
+    expect(limits).toMatchObject({
+      maxHeaderSize: 32_768,
+      maxBodySize: 10_000_000,
+      maxUrlLength: 4096,
+    });
+    expect(resolveConfig({ ...base, limits: { bodyBuffer: '1MiB' } }).limits.bodyBuffer).toBe(
+      1_048_576,
+    );
+    expect(resolveConfig({ ...base, limits: { bodyBuffer: 0 } }).limits.bodyBuffer).toBe(0);
     expect(resolveConfig({ ...base, limits: { maxBodySize: 1024 } }).limits.maxBodySize).toBe(1024);
     expect(resolveConfig({ ...base, limits: { maxBodySize: '1GiB' } }).limits.maxBodySize).toBe(
       1_073_741_824,

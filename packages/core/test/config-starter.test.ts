@@ -26,6 +26,11 @@ describe('the starter helios.yaml written by `helios init`', () => {
       .replace('#   port: 9090', '  port: 9090')
       .replace('#   token:', '  token:');
     const config = parseConfig(enabled, 'helios.yaml', { HELIOS_ADMIN_TOKEN: 'secret' });
-    expect(config.admin).toEqual({ port: 9090, host: '127.0.0.1', token: 'secret' });
+    expect(config.admin).toEqual({
+      port: 9090,
+      host: '127.0.0.1',
+      allowUnauthenticated: false,
+      token: 'secret',
+    });
   });
 });

@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { buildUpstreamHeaders, type RequestFacts, VIA_ENTRY } from '../src/forwarded-headers.js';
 import { buildClientHeaders } from '../src/response-headers.js';
+import { TrustPolicy } from '../src/trust-policy.js';
 
 function facts(): RequestFacts {
-  return { id: '', clientAddress: '', contentLength: -1, chunked: false, otherCoding: false };
+  return {
+    id: '',
+    clientAddress: '',
+    contentLength: -1,
+    chunked: false,
+    otherCoding: false,
+    host: '',
+    problem: undefined,
+  };
 }
 
-const options = { preserveHost: true, trustProxy: false };
+const options = { preserveHost: true, trust: new TrustPolicy(false), maxHeaderSize: 16_384 };
 
 function upstream(raw: string[]): string[] {
-  return buildUpstreamHeaders(raw, options, '10.0.0.1', 'http', facts());
+  return buildUpstreamHeaders(raw, options, '10.0.0.1', 'http', '', facts());
 }
 
 function client(raw: string[]): string[] {
@@ -111,6 +120,7 @@ describe('Connection-listed and hop-by-hop headers (both directions)', () => {
       options,
       '10.0.0.1',
       'http',
+      '',
       f,
     );
     expect(f.id).not.toBe('theirs');
@@ -125,6 +135,7 @@ describe('Connection-listed and hop-by-hop headers (both directions)', () => {
       options,
       '10.0.0.1',
       'http',
+      '',
       f,
     );
     expect(f).toMatchObject({ contentLength: 7, chunked: true, otherCoding: true });

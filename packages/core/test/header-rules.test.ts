@@ -5,12 +5,21 @@ import { HOP_BY_HOP } from '../src/hop-by-hop.js';
 import { originFormPath } from '../src/request-target.js';
 import { buildClientHeaders } from '../src/response-headers.js';
 import { mayRetry, type RetryFacts } from '../src/retry.js';
+import { TrustPolicy } from '../src/trust-policy.js';
 
 function facts(): RequestFacts {
-  return { id: '', clientAddress: '', contentLength: -1, chunked: false, otherCoding: false };
+  return {
+    id: '',
+    clientAddress: '',
+    contentLength: -1,
+    chunked: false,
+    otherCoding: false,
+    host: '',
+    problem: undefined,
+  };
 }
 
-const options = { preserveHost: true, trustProxy: false };
+const options = { preserveHost: true, trust: new TrustPolicy(false), maxHeaderSize: 16_384 };
 
 describe('upstream header rules', () => {
   it('never forwards a hop-by-hop header or one that Connection names, whatever the case', () => {
@@ -24,7 +33,7 @@ describe('upstream header rules', () => {
           for (const [n, c, v] of list) {
             raw.push(c === 'lower' ? n.toLowerCase() : c === 'upper' ? n.toUpperCase() : n, v);
           }
-          const out = buildUpstreamHeaders(raw, options, '10.0.0.1', 'http', facts());
+          const out = buildUpstreamHeaders(raw, options, '10.0.0.1', 'http', '', facts());
           for (let i = 0; i < out.length; i += 2) {
             const lower = (out[i] as string).toLowerCase();
             expect(HOP_BY_HOP.has(lower)).toBe(false);
@@ -37,35 +46,36 @@ describe('upstream header rules', () => {
 
   it('records framing facts and the client address', () => {
     const f = facts();
-    buildUpstreamHeaders(['Content-Length', '42', 'Host', 'a'], options, '10.0.0.1', 'http', f);
+    buildUpstreamHeaders(['Content-Length', '42', 'Host', 'a'], options, '10.0.0.1', 'http', '', f);
     expect(f).toMatchObject({ contentLength: 42, chunked: false, clientAddress: '10.0.0.1' });
     const g = facts();
-    buildUpstreamHeaders(['Transfer-Encoding', 'chunked'], options, '10.0.0.1', 'http', g);
+    buildUpstreamHeaders(['Transfer-Encoding', 'chunked'], options, '10.0.0.1', 'http', '', g);
     expect(g.chunked).toBe(true);
   });
 
-  it('takes the client address from X-Forwarded-For only when trusted', () => {
+  it('takes the client address from X-Forwarded-For only when trusted (rightmost untrusted entry)', () => {
     const f = facts();
     buildUpstreamHeaders(
       ['X-Forwarded-For', '1.2.3.4, 5.6.7.8'],
-      { preserveHost: true, trustProxy: true },
+      { ...options, trust: new TrustPolicy(1) },
       '10.0.0.1',
       'http',
+      '',
       f,
     );
-    expect(f.clientAddress).toBe('1.2.3.4');
+    expect(f.clientAddress).toBe('5.6.7.8');
     const g = facts();
-    buildUpstreamHeaders(['X-Forwarded-For', '1.2.3.4'], options, '10.0.0.1', 'http', g);
+    buildUpstreamHeaders(['X-Forwarded-For', '1.2.3.4'], options, '10.0.0.1', 'http', '', g);
     expect(g.clientAddress).toBe('10.0.0.1');
   });
 
   it('refuses unprintable or oversized request ids and assigns its own', () => {
     const f = facts();
-    const out = buildUpstreamHeaders(['X-Request-Id', 'a b'], options, '10.0.0.1', 'http', f);
+    const out = buildUpstreamHeaders(['X-Request-Id', 'a b'], options, '10.0.0.1', 'http', '', f);
     expect(f.id).not.toBe('a b');
     expect(out).toContain(f.id);
     const g = facts();
-    buildUpstreamHeaders(['X-Request-Id', 'x'.repeat(201)], options, '10.0.0.1', 'http', g);
+    buildUpstreamHeaders(['X-Request-Id', 'x'.repeat(201)], options, '10.0.0.1', 'http', '', g);
     expect(g.id.length).toBeLessThan(40);
   });
 });

@@ -99,7 +99,7 @@ describe('request line and headers reach the backend intact', () => {
   });
 
   it('appends to incoming X-Forwarded-* when trustProxy is on', async () => {
-    const { port } = await echoProxy({ trustProxy: true });
+    const { port } = await echoProxy({ trustProxy: 1 });
     const res = await send(port, {
       headers: {
         host: 'inner.example',

@@ -159,8 +159,10 @@ export class ActiveChecker {
 
   #requestFor(target: HealthTarget): ProbeRequest {
     const override = this.#overrides.get(target.id);
+    // Appended to the origin, never resolved against it: a path such as `//other.host/x` must
+    // stay a path on this backend (the schema refuses it too; embedders may skip the schema).
     return {
-      url: new URL(override?.path ?? this.#config.path, target.url),
+      url: new URL(`${target.url.origin}${override?.path ?? this.#config.path}`),
       host: override?.host ?? this.#config.host,
     };
   }

@@ -9,9 +9,15 @@ import { backendUrlSchema } from './backend-url.js';
 const DEFAULT_WEIGHT = 1;
 const DEFAULT_MAX_CONNECTIONS = 128;
 
+const HEALTH_PATH_EXPECTED = 'a URL path starting with a single / (e.g. /health)';
+
+/**
+ * A probe path. `//host/x` and `/\host/x` are refused: URL resolution would read them as
+ * another authority, and a probe must only ever reach the backend it checks.
+ */
 export const healthPathSchema = z
-  .string({ error: 'a URL path starting with / (e.g. /health)' })
-  .regex(/^\/\S*$/, { error: 'a URL path starting with / (e.g. /health)' });
+  .string({ error: HEALTH_PATH_EXPECTED })
+  .regex(/^\/(?![/\\])[^\s\\#]*$/, { error: HEALTH_PATH_EXPECTED });
 
 export const hostHeaderSchema = z
   .string({ error: 'a host name for the Host header (e.g. api.internal)' })

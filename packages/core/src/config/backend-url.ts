@@ -52,6 +52,13 @@ export function checkBackendUrl(text: string): BackendUrlResult {
       suggestion: url.origin,
     };
   }
+  if (url.port === '0') {
+    return {
+      ok: false,
+      problem: 'port 0 is not a port a backend can listen on',
+      suggestion: undefined,
+    };
+  }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
     return {
       ok: false,

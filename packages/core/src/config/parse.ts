@@ -10,6 +10,20 @@ import type { HeliosConfig } from './types.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
 
+/** YAML aliases allowed in one file: plenty for sharing blocks, far too few for a bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+function aliasIssue(file: string, error: unknown): ConfigIssue {
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    file,
+    line: 1,
+    column: 1,
+    path: '',
+    message: `the document expands YAML aliases (*name) too many times (${detail}); write the repeated parts out or use fewer aliases (at most ${MAX_ALIAS_COUNT} expansions)`,
+  };
+}
+
 type Validated = { ok: true; config: HeliosConfig } | { ok: false; issues: ConfigIssue[] };
 
 function validate(data: unknown, file: string, source: YamlSource | undefined): Validated {
@@ -43,7 +57,15 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   // A broken document has no reliable structure to validate, so stop at syntax errors.
   if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
   const envIssues = applyEnv(source, env);
-  const result = validate(source.doc.toJS({ maxAliasCount: 100 }), file, source);
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library stops an alias bomb ("billion laughs") with a ReferenceError; report it
+    // as what it is, a config that cannot be accepted, not as a crash.
+    throw new ConfigError('HELIOS_CONFIG_INVALID', file, [aliasIssue(file, error)]);
+  }
+  const result = validate(data, file, source);
   if (result.ok && envIssues.length === 0) return result.config;
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
   const issues = [...envIssues, ...schemaIssues].sort(

@@ -10,6 +10,7 @@ import { durationSchema } from './duration.js';
 import { healthSchema } from './health-schema.js';
 import { sizeSchema } from './size.js';
 import { strategySchema } from './strategy-schema.js';
+import { trustProxySchema } from './trust-proxy-schema.js';
 
 const PORT_EXPECTED = 'a port number from 1 to 65535 (0 picks a free port)';
 const portSchema = (description: string) =>
@@ -33,6 +34,12 @@ const whole = (min: number, max: number, description: string) => {
     .describe(description);
 };
 
+/** Loopback only: 127.0.0.0/8, ::1 and `localhost`. */
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
 const flag = (description: string) => z.boolean({ error: 'true or false' }).describe(description);
 
 const timeoutsSchema = z
@@ -54,6 +61,16 @@ const timeoutsSchema = z
       min: 1,
       description: 'An idle keep-alive client connection is closed after this.',
     }).prefault('5s'),
+    clientBody: durationSchema({
+      min: 1,
+      description:
+        'Longest pause between two reads of a request body while Helios waits for it; then 408 (or the connection is closed once a response began).',
+    }).prefault('30s'),
+    clientSend: durationSchema({
+      min: 1,
+      description:
+        'Longest time a client may leave a response unread while Helios waits to send more; then the connection is closed.',
+    }).prefault('60s'),
     drain: durationSchema({
       min: 0,
       description: 'Graceful shutdown: in-flight requests get this long to finish.',
@@ -72,12 +89,35 @@ const limitsSchema = z
   .strictObject({
     maxHeaderSize: sizeSchema(1_024, 'Largest request head; larger gets 431.').prefault('16KiB'),
     maxUrlLength: whole(64, 1_048_576, 'Longest request target; longer gets 414.').default(8_192),
+    maxHeaderCount: whole(
+      8,
+      10_000,
+      'Most header lines in a request; more gets 431 (never a silent drop).',
+    ).default(100),
+    bodyBuffer: sizeSchema(
+      0,
+      'Request bodies up to this size are read whole before a backend is chosen; 0 disables.',
+    ).prefault('64KiB'),
     maxBodySize: sizeSchema(
       1,
       'Largest request body; larger gets 413. Unset: unlimited.',
     ).optional(),
   })
   .describe('Client-side limits.');
+
+const queueSchema = z
+  .strictObject({
+    maxPending: whole(
+      0,
+      1_000_000,
+      'Requests that may wait for a busy backend (one at maxConnections); more get 503.',
+    ).default(1_024),
+    timeout: durationSchema({
+      min: 1,
+      description: 'Longest wait for a free connection to a busy backend; then 503.',
+    }).prefault('10s'),
+  })
+  .describe('Wait queue in front of each backend that is at maxConnections.');
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -122,6 +162,21 @@ const adminSchema = z
       .min(1, { error: 'a non-empty string (use ${VAR} to keep it out of the file)' })
       .optional()
       .describe('Bearer token required by the admin API (use ${VAR}).'),
+    allowUnauthenticated: flag(
+      'Serve the admin API on a non-loopback host without a token (not recommended).',
+    ).default(false),
+  })
+  .superRefine((admin, ctx) => {
+    if (admin.token !== undefined || admin.allowUnauthenticated || isLoopback(admin.host)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message: 'a token, because admin.host is reachable from other machines',
+      input: admin.token,
+      params: {
+        problem: `admin.host ${admin.host} would expose metrics, status and the dashboard to anyone who can reach it; set admin.token (e.g. "\${ADMIN_TOKEN}"), bind admin.host to 127.0.0.1, or set admin.allowUnauthenticated: true`,
+      },
+    });
   })
   .describe('Admin listener: /metrics, /api/status, dashboard. Off unless set.');
 
@@ -150,13 +205,12 @@ export const heliosConfigSchema = z
     preserveHost: flag('Send the client’s Host to backends; false sends the backend’s.').default(
       true,
     ),
-    trustProxy: flag('Trust incoming X-Forwarded-* headers (only behind another proxy).').default(
-      false,
-    ),
+    trustProxy: trustProxySchema,
     timeouts: timeoutsSchema.prefault({}),
     retries: whole(0, 10, 'Retries on another backend when it is safe.').default(1),
     retryBudget: retryBudgetSchema.prefault({}),
     limits: limitsSchema.prefault({}),
+    queue: queueSchema.prefault({}),
     health: healthSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     accessLog: accessLogSchema,

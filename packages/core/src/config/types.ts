@@ -22,6 +22,8 @@ export type BackendConfig = HeliosConfig['backends'][number];
 export type TimeoutsConfig = HeliosConfig['timeouts'];
 export type RetryBudgetConfig = HeliosConfig['retryBudget'];
 export type LimitsConfig = HeliosConfig['limits'];
+export type QueueConfig = HeliosConfig['queue'];
+export type { TrustProxyConfig } from './trust-proxy-schema.js';
 export type HealthConfig = HeliosConfig['health'];
 export type PassiveHealthConfig = HealthConfig['passive'];
 export type ActiveHealthConfig = HealthConfig['active'];

@@ -1,0 +1,406 @@
+/**
+ * One proxied exchange, from the request head to the last byte: the single attempt runner that
+ * both plain requests (http-exchange.ts) and upgrades (upgrade-exchange.ts) are built on. It owns
+ * what they share, in one order: checking the head, picking a backend, waiting for a free
+ * connection, dispatching through undici, telling client faults from backend faults, retrying
+ * under the one retry policy and budget, and accounting. The subclass owns the client side: how
+ * the answer is written and when the client has gone.
+ *
+ * The object is also the undici dispatch handler of every attempt, the strategy's `PickRequest`,
+ * the header pass's `RequestFacts`, the wait queue's `Waiter` and the `RequestRecord` events
+ * carry: one allocation per request, no per-request closures.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { Backend } from './backend.js';
+import { ProxyErrorCode } from './error-codes.js';
+import { buildUpstreamHeaders, type RequestFacts } from './forwarded-headers.js';
+import type { RequestRecord } from './request-record.js';
+import { originFormPath, targetAuthority } from './request-target.js';
+import { type AttemptFailure, mayRetry } from './retry.js';
+import type { Generation, Runtime } from './runtime.js';
+import type { FailureKind, PickRequest, Strategy } from './strategy.js';
+import type { Upstream, UpstreamDispatchOptions } from './upstream.js';
+import { classifyUpstreamError } from './upstream-error.js';
+import type { Waiter, WaitQueue } from './wait-queue.js';
+
+/** Re-routing after a reload closed the chosen pool is bounded, like everything else. */
+const MAX_REROUTES = 3;
+
+export abstract class Exchange
+  implements Dispatcher.DispatchHandler, RequestRecord, RequestFacts, PickRequest, Waiter
+{
+  // RequestRecord
+  id = '';
+  readonly method: string;
+  path = '';
+  clientAddress = '';
+  backend: Backend | undefined = undefined;
+  status = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  readonly startTime: number;
+  durationMs = 0;
+  upstreamMs = 0;
+  retries = 0;
+  errorCode: string | undefined = undefined;
+  // RequestFacts
+  contentLength = -1;
+  chunked = false;
+  otherCoding = false;
+  host = '';
+  problem: ProxyErrorCode | undefined = undefined;
+  // Waiter
+  queuedAt = 0;
+  waitingIn: WaitQueue | undefined = undefined;
+
+  protected readonly rt: Runtime;
+  protected readonly req: IncomingMessage;
+  /** The client connection (captured: Node clears `req.socket` once the response is done). */
+  protected readonly socket: Socket;
+  /** What undici sends; built once, reused by every attempt. */
+  protected options: UpstreamDispatchOptions | undefined;
+  /** The attempt is dispatched and not ended. */
+  protected attemptOpen = false;
+  /** undici began writing the current attempt. */
+  protected connected = false;
+  /** Response bytes (a status line) reached the client. */
+  protected responseStarted = false;
+  protected done = false;
+  #upstream: Upstream | undefined;
+  #strategy: Strategy | undefined;
+  #abort: ((err?: Error) => void) | undefined;
+  #attemptStart = 0;
+  #dispatches = 0;
+  #reroutes = 0;
+  /** Set once Helios stops the exchange for the client's sake; no backend is blamed after. */
+  #stopped: ProxyErrorCode | undefined;
+
+  constructor(rt: Runtime, req: IncomingMessage) {
+    this.rt = rt;
+    this.req = req;
+    this.socket = req.socket;
+    this.method = req.method ?? 'GET';
+    this.startTime = performance.now();
+  }
+
+  /** PickRequest: first value of a request header, for hashing strategies. */
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  // ---- what the client side provides -------------------------------------------------------
+
+  /** Answer with Helios' own error (nothing was sent yet), optionally closing the connection. */
+  protected abstract respondError(code: ProxyErrorCode, close: boolean): void;
+  /** Cut the client connection: a partial answer must not pass for a complete one. */
+  protected abstract destroyClient(): void;
+  /** Has the client connection gone? */
+  protected abstract clientIsGone(): boolean;
+  /** Right before each dispatch (bodies, `100 Continue`). */
+  protected abstract beforeDispatch(first: boolean): void;
+  /** Is the request body still available to send again? */
+  protected abstract bodyReplayable(): boolean;
+  /** The exchange was stopped for the client's sake (`#stopped` says why). */
+  protected abstract afterStop(code: ProxyErrorCode): void;
+  /** Bookkeeping right before the record is final. */
+  protected onFinish(): void {}
+
+  // ---- the request head ----------------------------------------------------------------------
+
+  /**
+   * Counts the request, runs the header pass and every check of the head that does not depend
+   * on the kind of exchange. Returns the upstream headers, or `undefined` after refusing it.
+   */
+  protected inspect(proto: string): string[] | undefined {
+    const req = this.req;
+    const generation = this.rt.current;
+    const limits = generation.config.limits;
+    const url = req.url ?? '/';
+    this.path = url;
+    const authority = targetAuthority(url);
+    const headers = buildUpstreamHeaders(
+      req.rawHeaders,
+      generation.forwarding,
+      this.socket.remoteAddress ?? '',
+      proto,
+      authority ?? '',
+      this,
+    );
+    this.rt.requestStarted(this);
+    let refusal: ProxyErrorCode | undefined;
+    // llhttp accepts HTTP/0.9 (`GET /a` with no version, headers still parsed) and 2.0.
+    if (req.httpVersionMajor !== 1) {
+      refusal =
+        req.httpVersionMajor > 1 ? ProxyErrorCode.versionNotSupported : ProxyErrorCode.badRequest;
+    } else if (req.rawHeaders.length > limits.maxHeaderCount * 2) {
+      refusal = ProxyErrorCode.tooManyHeaders;
+    } else if (url.length > limits.maxUrlLength) {
+      refusal = ProxyErrorCode.urlTooLong;
+    } else if (authority === undefined) {
+      refusal = ProxyErrorCode.badRequest;
+    } else if (this.problem !== undefined) {
+      refusal = this.problem;
+    } else if (this.host === '' && req.httpVersionMinor >= 1) {
+      refusal = ProxyErrorCode.badHost;
+    } else if (this.chunked && req.httpVersionMinor === 0) {
+      // RFC 9112 §6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; answer and close.
+      refusal = ProxyErrorCode.badFraming;
+    } else if (this.otherCoding) {
+      refusal = ProxyErrorCode.unsupportedCoding;
+    } else if (limits.maxBodySize !== undefined && this.contentLength > limits.maxBodySize) {
+      refusal = ProxyErrorCode.bodyTooLarge;
+    }
+    const path = refusal === undefined ? originFormPath(url) : undefined;
+    if (path === undefined) {
+      this.refuse(refusal ?? ProxyErrorCode.badRequest);
+      return undefined;
+    }
+    this.options = {
+      path,
+      method: this.method,
+      headers,
+      headersTimeout: generation.config.timeouts.response,
+      bodyTimeout: generation.config.timeouts.upstreamIdle,
+    };
+    return headers;
+  }
+
+  // ---- routing, waiting and dispatch ---------------------------------------------------------
+
+  /** Pick a backend in the current generation and send the request there (or wait for it). */
+  protected route(): void {
+    const generation = this.rt.current;
+    const upstream = this.rt.pick(generation, this, undefined);
+    if (upstream === undefined) {
+      this.fail(ProxyErrorCode.noBackend);
+      return;
+    }
+    this.#admit(generation, upstream);
+  }
+
+  /** Dispatch now if the backend has a free connection, else to another that has, else wait. */
+  #admit(generation: Generation, upstream: Upstream): void {
+    if (upstream.hasRoom) {
+      this.#attempt(generation, upstream);
+      return;
+    }
+    const other = this.rt.pick(generation, this, upstream.backend);
+    if (other !== undefined && other !== upstream && other.hasRoom) {
+      this.#attempt(generation, other);
+      return;
+    }
+    this.#upstream = upstream;
+    this.backend = upstream.backend;
+    if (!upstream.queue.push(this)) this.fail(ProxyErrorCode.queueFull);
+  }
+
+  /** Waiter: a connection of the backend it waited for is free. */
+  admit(): void {
+    const upstream = this.#upstream;
+    if (this.done || upstream === undefined) return;
+    this.#attempt(this.rt.current, upstream);
+  }
+
+  /** Waiter: no connection became free within `queue.timeout`. */
+  expire(): void {
+    if (!this.done) this.fail(ProxyErrorCode.queueTimeout);
+  }
+
+  /** The backend it waited for was removed by a reload: choose again. */
+  reroute(): void {
+    if (!this.done) this.route();
+  }
+
+  #attempt(generation: Generation, upstream: Upstream): void {
+    const strategy = generation.strategy;
+    this.#upstream = upstream;
+    this.backend = upstream.backend;
+    this.#strategy = strategy;
+    this.rt.attemptStarted(strategy, upstream);
+    this.attemptOpen = true;
+    this.connected = false;
+    this.#attemptStart = performance.now();
+    const options = this.options as UpstreamDispatchOptions;
+    options.servername = upstream.servername;
+    options.headersTimeout = generation.config.timeouts.response;
+    options.bodyTimeout = generation.config.timeouts.upstreamIdle;
+    this.beforeDispatch(this.#dispatches++ === 0);
+    try {
+      upstream.pool.dispatch(options, this);
+    } catch (err) {
+      // undici reports most refusals through onError; a throw is handled the same way.
+      this.onError(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  // ---- undici's handler callbacks shared by both kinds -----------------------------------------
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    this.connected = true;
+    if (this.#stopped !== undefined) abort(stoppedError(this.#stopped));
+  }
+
+  onError(err: Error): void {
+    if (!this.attemptOpen) return;
+    if (this.#stopped !== undefined || this.clientIsGone()) {
+      // Whatever undici reports now follows from the client leaving or being stopped.
+      this.endAttempt(this.responseStarted ? this.status : 0, undefined);
+      this.#afterStop(this.#stopped ?? ProxyErrorCode.clientAborted);
+      return;
+    }
+    const kind = classifyUpstreamError(err, this.connected, this.responseStarted);
+    if (kind.origin === 'client') {
+      this.endAttempt(0, undefined);
+      this.#log(
+        'info',
+        kind.code,
+        err,
+        'request refused: the client sent what cannot be forwarded',
+      );
+      if (this.responseStarted) this.#cut(kind.code);
+      else this.refuse(kind.code);
+      return;
+    }
+    if (kind.origin === 'local') {
+      this.endAttempt(0, undefined);
+      if (!this.connected && !this.responseStarted && this.#reroutes++ < MAX_REROUTES) {
+        this.route();
+        return;
+      }
+      this.#log('warn', kind.code, err, 'request cut: its backend was closed by Helios');
+      if (this.responseStarted) this.#cut(kind.code);
+      else this.fail(kind.code);
+      return;
+    }
+    const failed = this.backend;
+    this.endAttempt(0, kind.failure);
+    if (this.#mayRetry(kind.failure)) {
+      const generation = this.rt.current;
+      const next = this.rt.pick(generation, this, failed);
+      if (next !== undefined && next.backend !== failed && this.rt.budget.tryAcquire()) {
+        this.retries++;
+        this.#log('info', kind.code, err, 'retrying on another backend');
+        this.#admit(generation, next);
+        return;
+      }
+    }
+    this.#log('warn', kind.code, err, 'request failed');
+    if (this.responseStarted) this.#cut(kind.code);
+    else this.fail(kind.code);
+  }
+
+  // ---- endings -------------------------------------------------------------------------------
+
+  /**
+   * Stop the exchange for the client's sake (it left, or was too slow): the attempt is aborted
+   * without blaming the backend, and `afterStop` answers the client if it still can.
+   */
+  protected stop(code: ProxyErrorCode): void {
+    if (this.done || this.#stopped !== undefined) return;
+    this.#stopped = code;
+    this.errorCode = code;
+    if (this.waitingIn !== undefined) {
+      this.waitingIn.remove(this);
+      this.#afterStop(code);
+    } else if (this.#abort !== undefined) {
+      this.#abort(stoppedError(code));
+    } else if (!this.attemptOpen) {
+      this.#afterStop(code);
+    }
+    // Otherwise the attempt is dispatched but not connected: onConnect aborts it.
+  }
+
+  #afterStop(code: ProxyErrorCode): void {
+    this.errorCode = code;
+    this.afterStop(code);
+    this.finish();
+  }
+
+  /** Bytes already reached the client: cut the connection, record why. */
+  #cut(code: ProxyErrorCode): void {
+    this.errorCode = code;
+    this.destroyClient();
+    this.finish();
+  }
+
+  /** Helios' own answer for a failure after the head was accepted. */
+  protected fail(code: ProxyErrorCode): void {
+    this.errorCode = code;
+    if (!this.clientIsGone()) this.respondError(code, false);
+    this.finish();
+  }
+
+  /** The request is refused as sent; the connection closes (its framing may be unusable). */
+  protected refuse(code: ProxyErrorCode): void {
+    this.errorCode = code;
+    if (!this.clientIsGone()) this.respondError(code, true);
+    this.finish();
+  }
+
+  protected endAttempt(status: number, failure: FailureKind | undefined): void {
+    if (!this.attemptOpen) return;
+    this.attemptOpen = false;
+    this.#abort = undefined;
+    const latency = performance.now() - this.#attemptStart;
+    this.rt.attemptEnded(this.#strategy, this.#upstream as Upstream, latency, status, failure);
+  }
+
+  /** Time from dispatch to now, for `upstreamMs` when the response head arrives. */
+  protected sinceDispatch(): number {
+    return performance.now() - this.#attemptStart;
+  }
+
+  /** Abort the running attempt (e.g. the backend sent what cannot be relayed). */
+  protected abortAttempt(err: Error): void {
+    this.#abort?.(err);
+  }
+
+  protected finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.waitingIn !== undefined) this.waitingIn.remove(this);
+    this.onFinish();
+    this.durationMs = performance.now() - this.startTime;
+    this.rt.requestEnded(this);
+  }
+
+  #mayRetry(failure: AttemptFailure): boolean {
+    return mayRetry({
+      failure,
+      method: this.method,
+      responseStarted: this.responseStarted,
+      bodyConsumed: !this.bodyReplayable(),
+      attemptsSoFar: this.retries + 1,
+      maxRetries: this.rt.current.config.retries,
+    });
+  }
+
+  #log(level: 'info' | 'warn', code: string, err: Error, msg: string): void {
+    const logger = this.rt.logger;
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      {
+        requestId: this.id,
+        code,
+        method: this.method,
+        path: this.path,
+        backend: this.backend?.id,
+        retries: this.retries,
+        err: { message: err.message, code: (err as { code?: unknown }).code },
+      },
+      msg,
+    );
+  }
+}
+
+/** The error an attempt is aborted with when Helios stops it for the client's sake. */
+function stoppedError(code: ProxyErrorCode): Error {
+  const err = new Error('Helios stopped the request for the client (it left or was too slow).');
+  (err as Error & { code: string }).code = code;
+  return err;
+}
