@@ -105,7 +105,7 @@ describe('admin listener access', () => {
     const address = blocker.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const admin = createAdminServer({
-      config: { port, host: '127.0.0.1', token: undefined },
+      config: { port, host: '127.0.0.1', token: undefined, allowUnauthenticated: false },
       proxy: stack.proxy,
       info: { version: 'test', strategy: 'round-robin' },
     });
@@ -126,7 +126,7 @@ describe('admin listener access', () => {
   it('binds to 127.0.0.1 when no host is given', async () => {
     stack = await startStack({ backends: 1 });
     const admin = createAdminServer({
-      config: { port: 0, host: '', token: undefined },
+      config: { port: 0, host: '', token: undefined, allowUnauthenticated: false },
       proxy: stack.proxy,
       info: { version: 'test', strategy: 'round-robin' },
     });

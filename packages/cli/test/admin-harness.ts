@@ -59,7 +59,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const proxy = createProxy({ config, strategy: createStrategy(config.strategy), health });
   const listening = await proxy.listen();
   const admin = createAdminServer({
-    config: { port: 0, host: '127.0.0.1', token: options.token },
+    config: { port: 0, host: '127.0.0.1', token: options.token, allowUnauthenticated: false },
     proxy,
     health,
     info: { version: '0.0.0-test', strategy: config.strategy.name },
