@@ -22,6 +22,7 @@ export const ProxyErrorCode = {
   clientSendTimeout: 'HELIOS_CLIENT_SEND_TIMEOUT',
   queueFull: 'HELIOS_QUEUE_FULL',
   queueTimeout: 'HELIOS_QUEUE_TIMEOUT',
+  localResources: 'HELIOS_LOCAL_RESOURCES',
   headersTooLarge: 'HELIOS_HEADERS_TOO_LARGE',
   headerTimeout: 'HELIOS_CLIENT_HEADER_TIMEOUT',
   methodNotAllowed: 'HELIOS_METHOD_NOT_ALLOWED',
@@ -72,6 +73,10 @@ const INFO: Record<ProxyErrorCode, ErrorInfo> = {
   HELIOS_QUEUE_TIMEOUT: {
     status: 503,
     text: 'no backend connection became free in time',
+  },
+  HELIOS_LOCAL_RESOURCES: {
+    status: 503,
+    text: 'Helios ran out of file descriptors, ports or memory (raise ulimit -n or limits.maxConnections)',
   },
   HELIOS_HEADERS_TOO_LARGE: { status: 431, text: 'the request headers are larger than allowed' },
   HELIOS_CLIENT_HEADER_TIMEOUT: { status: 408, text: 'the request headers did not arrive in time' },

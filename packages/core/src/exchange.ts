@@ -268,11 +268,11 @@ export abstract class Exchange
     }
     if (kind.origin === 'local') {
       this.endAttempt(0, undefined);
-      if (!this.connected && !this.responseStarted && this.#reroutes++ < MAX_REROUTES) {
+      if (kind.reroute === true && !this.connected && this.#reroutes++ < MAX_REROUTES) {
         this.route();
         return;
       }
-      this.#log('warn', kind.code, err, 'request cut: its backend was closed by Helios');
+      this.#log('warn', kind.code, err, 'request failed inside Helios; the backend is not blamed');
       if (this.responseStarted) this.#cut(kind.code);
       else this.fail(kind.code);
       return;

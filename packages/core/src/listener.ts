@@ -77,6 +77,8 @@ export function applyServerTimeouts(server: Server, config: HeliosConfig): void 
   // Bodies are bounded by timeouts.clientBody (idle), not by a whole-request deadline.
   server.requestTimeout = 0;
   server.maxHeadersCount = config.limits.maxHeaderCount + 1;
+  // Past this, Node closes new sockets at once: descriptors stay free for backend connections.
+  server.maxConnections = config.limits.maxConnections;
 }
 
 interface SocketWithMessage extends Socket {

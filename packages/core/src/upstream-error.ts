@@ -4,7 +4,9 @@
  * - `client`: undici refused the request as the client sent it (a header set it will not send,
  *   a body shorter or longer than declared, a body over the limit): a 4xx, never retried;
  * - `local`: Helios itself closed the pool under the request (a reload retired the backend, or
- *   shutdown cut it): nobody failed; the request is routed again if nothing was sent;
+ *   shutdown cut it; `reroute`: it is routed again if nothing was sent), or Helios ran out of
+ *   its own resources (file descriptors, ephemeral ports, memory) and could not even try: that
+ *   says nothing about the backend, so no health verdict and a 503;
  * - `backend`: the connection or the answer failed. `connected` means undici began writing.
  */
 import { ProxyErrorCode as Codes, type ProxyErrorCode } from './error-codes.js';
@@ -17,6 +19,8 @@ export interface UpstreamErrorKind {
   code: ProxyErrorCode;
   /** How the backend failed; only meaningful when `origin` is `backend`. */
   failure: AttemptFailure;
+  /** `local` only: another backend (or a new pool) may take the request. */
+  reroute?: boolean;
 }
 
 const backend = (code: ProxyErrorCode, failure: AttemptFailure): UpstreamErrorKind => ({
@@ -37,7 +41,27 @@ const TOO_LARGE: UpstreamErrorKind = {
   failure: 'reset',
 };
 const REFUSED: UpstreamErrorKind = { origin: 'client', code: Codes.badRequest, failure: 'reset' };
-const CLOSED: UpstreamErrorKind = { origin: 'local', code: Codes.upstreamReset, failure: 'reset' };
+const CLOSED: UpstreamErrorKind = {
+  origin: 'local',
+  code: Codes.upstreamReset,
+  failure: 'reset',
+  reroute: true,
+};
+const EXHAUSTED: UpstreamErrorKind = {
+  origin: 'local',
+  code: Codes.localResources,
+  failure: 'connect',
+  reroute: false,
+};
+
+/** errno values that describe this machine, not the backend (no descriptors, ports, memory). */
+const LOCAL_ERRNO: ReadonlySet<unknown> = new Set([
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'ENOMEM',
+  'EADDRNOTAVAIL',
+]);
 
 /** undici's codes for a request it will not send as given (lib/core/request.js, errors.js). */
 const REFUSED_BY_UNDICI: ReadonlySet<unknown> = new Set([
@@ -55,6 +79,7 @@ export function classifyUpstreamError(
   if (code === Codes.bodyTooLarge) return TOO_LARGE;
   if (REFUSED_BY_UNDICI.has(code)) return REFUSED;
   if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') return CLOSED;
+  if (!connected && LOCAL_ERRNO.has(code)) return EXHAUSTED;
   if (responseStarted) return code === 'UND_ERR_BODY_TIMEOUT' ? BODY_TIMEOUT : BODY_BROKEN;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return CONNECT_TIMEOUT;
   if (!connected) return CONNECT;

@@ -238,6 +238,16 @@ describe('whose fault an upstream error is', () => {
     });
   });
 
+  it('calls running out of descriptors, ports or memory Helios’ own trouble, not the backend’s', () => {
+    for (const code of ['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']) {
+      expect(classifyUpstreamError(coded(code), false, false)).toMatchObject({
+        origin: 'local',
+        code: ProxyErrorCode.localResources,
+        reroute: false,
+      });
+    }
+  });
+
   it('calls a pool Helios closed nobody’s fault, and real connection trouble the backend’s', () => {
     expect(classifyUpstreamError(coded('UND_ERR_CLOSED'), false, false).origin).toBe('local');
     expect(classifyUpstreamError(coded('UND_ERR_DESTROYED'), true, false).origin).toBe('local');

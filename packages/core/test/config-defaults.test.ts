@@ -38,6 +38,7 @@ describe('a minimal helios.yaml resolves with every default', () => {
     expect(config.limits).toEqual({
       maxHeaderSize: 16_384,
       maxUrlLength: 8_192,
+      maxConnections: 10_000,
       maxHeaderCount: 100,
       bodyBuffer: 65_536,
     });

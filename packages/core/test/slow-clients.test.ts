@@ -280,3 +280,20 @@ describe('a response nobody reads', () => {
     expect(res.body.length).toBe(4_000);
   });
 });
+
+describe('limits.maxConnections', () => {
+  it('closes client connections past the limit at once and serves again once below it', async () => {
+    fleet = await startBackends({ count: 1, behaviour: { echo: true } });
+    const { port, proxy } = await h.start(fleet.urls, { limits: { maxConnections: 2 } });
+    const idle = [await openSocket(port), await openSocket(port)];
+    await waitFor(() => proxy.activeConnections === 2, 2_000, 'two connections');
+    const third = await openSocket(port);
+    await new Promise<void>((resolve) => {
+      third.on('error', () => undefined);
+      third.on('close', () => resolve());
+    });
+    for (const socket of idle) socket.destroy();
+    await waitFor(() => proxy.activeConnections === 0, 2_000, 'connections to close');
+    expect((await send(port)).status).toBe(200);
+  });
+});

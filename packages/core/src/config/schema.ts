@@ -89,6 +89,11 @@ const limitsSchema = z
   .strictObject({
     maxHeaderSize: sizeSchema(1_024, 'Largest request head; larger gets 431.').prefault('16KiB'),
     maxUrlLength: whole(64, 1_048_576, 'Longest request target; longer gets 414.').default(8_192),
+    maxConnections: whole(
+      1,
+      10_000_000,
+      'Most client connections one process keeps open; more are closed at once.',
+    ).default(10_000),
     maxHeaderCount: whole(
       8,
       10_000,
