@@ -7,10 +7,18 @@
 import { z } from 'zod';
 import { backendsSchema } from './backend-schema.js';
 import { durationSchema } from './duration.js';
+import { flag, wholeNumber } from './fields.js';
 import { healthSchema } from './health-schema.js';
 import { sizeSchema } from './size.js';
 import { strategySchema } from './strategy-schema.js';
 import { trustProxySchema } from './trust-proxy-schema.js';
+import {
+  bodyLimitFields,
+  queueSchema,
+  retriesSchema,
+  retryBudgetSchema,
+  upstreamTimeoutFields,
+} from './upstream-fields.js';
 
 const PORT_EXPECTED = 'a port number from 1 to 65535 (0 picks a free port)';
 const portSchema = (description: string) =>
@@ -24,35 +32,17 @@ const portSchema = (description: string) =>
 const HOST_EXPECTED = 'a host name or IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::)';
 const hostSchema = z.string({ error: HOST_EXPECTED }).regex(/^[^\s/]+$/, { error: HOST_EXPECTED });
 
-const whole = (min: number, max: number, description: string) => {
-  const expected = `a whole number from ${min} to ${max}`;
-  return z
-    .number({ error: expected })
-    .int({ error: expected })
-    .min(min, { error: expected })
-    .max(max, { error: expected })
-    .describe(description);
-};
-
 /** Loopback only: 127.0.0.0/8, ::1 and `localhost`. */
 function isLoopback(host: string): boolean {
   const h = host.toLowerCase();
   return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-const flag = (description: string) => z.boolean({ error: 'true or false' }).describe(description);
-
 const timeoutsSchema = z
   .strictObject({
-    connect: durationSchema({ min: 1, description: 'Connecting to a backend.' }).prefault('5s'),
-    response: durationSchema({
-      min: 1,
-      description: 'Backend response headers must arrive within this, else 504.',
-    }).prefault('30s'),
-    upstreamIdle: durationSchema({
-      min: 0,
-      description: 'Idle time between response body chunks; 0 disables (SSE, long polls).',
-    }).prefault('1m'),
+    connect: upstreamTimeoutFields.connect().prefault('5s'),
+    response: upstreamTimeoutFields.response().prefault('30s'),
+    upstreamIdle: upstreamTimeoutFields.upstreamIdle().prefault('1m'),
     clientHeader: durationSchema({
       min: 1,
       description: 'A client must send complete request headers within this (slowloris).',
@@ -78,51 +68,26 @@ const timeoutsSchema = z
   })
   .describe('Timeouts (durations).');
 
-const retryBudgetSchema = z
-  .strictObject({
-    percent: whole(0, 100, 'Retries may add at most this % of recent requests.').default(20),
-    minPerSecond: whole(0, 10_000, 'Retries per second always allowed.').default(3),
-  })
-  .describe('Caps retries during an outage (Envoy/Finagle-style budget).');
-
 const limitsSchema = z
   .strictObject({
     maxHeaderSize: sizeSchema(1_024, 'Largest request head; larger gets 431.').prefault('16KiB'),
-    maxUrlLength: whole(64, 1_048_576, 'Longest request target; longer gets 414.').default(8_192),
-    maxConnections: whole(
+    maxUrlLength: wholeNumber(64, 1_048_576, 'Longest request target; longer gets 414.').default(
+      8_192,
+    ),
+    maxConnections: wholeNumber(
       1,
       10_000_000,
       'Most client connections one process keeps open; more are closed at once.',
     ).default(10_000),
-    maxHeaderCount: whole(
+    maxHeaderCount: wholeNumber(
       8,
       10_000,
       'Most header lines in a request; more gets 431 (never a silent drop).',
     ).default(100),
-    bodyBuffer: sizeSchema(
-      0,
-      'Request bodies up to this size are read whole before a backend is chosen; 0 disables.',
-    ).prefault('64KiB'),
-    maxBodySize: sizeSchema(
-      1,
-      'Largest request body; larger gets 413. Unset: unlimited.',
-    ).optional(),
+    bodyBuffer: bodyLimitFields.bodyBuffer().prefault('64KiB'),
+    maxBodySize: bodyLimitFields.maxBodySize().optional(),
   })
   .describe('Client-side limits.');
-
-const queueSchema = z
-  .strictObject({
-    maxPending: whole(
-      0,
-      1_000_000,
-      'Requests that may wait for a busy backend (one at maxConnections); more get 503.',
-    ).default(1_024),
-    timeout: durationSchema({
-      min: 1,
-      description: 'Longest wait for a free connection to a busy backend; then 503.',
-    }).prefault('10s'),
-  })
-  .describe('Wait queue in front of each backend that is at maxConnections.');
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const FORMATS = ['auto', 'json', 'pretty'] as const;
@@ -212,7 +177,7 @@ export const heliosConfigSchema = z
     ),
     trustProxy: trustProxySchema,
     timeouts: timeoutsSchema.prefault({}),
-    retries: whole(0, 10, 'Retries on another backend when it is safe.').default(1),
+    retries: retriesSchema().default(1),
     retryBudget: retryBudgetSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     queue: queueSchema.prefault({}),
