@@ -98,8 +98,12 @@ export class RouteTable<R extends Routable> {
     for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
       const key = host.slice(dot);
       if (!this.#suffix.has(key)) continue;
-      if (first === undefined) first = key;
-      else (more ??= [first]).push(key);
+      if (first === undefined) {
+        first = key;
+      } else {
+        more ??= [first];
+        more.push(key);
+      }
     }
     if (first === undefined) return firstMatch(this.#hostless, request);
     if (more === undefined) return firstMatch(this.#suffix.get(first) as Bucket<R>, request);
@@ -179,6 +183,12 @@ function bucket<R extends Routable>(routes: readonly R[]): Bucket<R> {
 function merge<R extends Routable>(...lists: (readonly R[])[]): R[] {
   const seen = new Set<R>();
   const out: R[] = [];
-  for (const list of lists) for (const r of list) if (!seen.has(r)) seen.add(r), out.push(r);
+  for (const list of lists) {
+    for (const r of list) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      out.push(r);
+    }
+  }
   return out.sort((a, b) => a.index - b.index);
 }
