@@ -9,6 +9,7 @@ export const ProxyErrorCode = {
   upstreamReset: 'HELIOS_UPSTREAM_RESET',
   upstreamTimeout: 'HELIOS_UPSTREAM_TIMEOUT',
   upstreamBodyBroken: 'HELIOS_UPSTREAM_BODY_BROKEN',
+  upstreamBadResponse: 'HELIOS_UPSTREAM_BAD_RESPONSE',
   noBackend: 'HELIOS_NO_BACKEND',
   clientAborted: 'HELIOS_CLIENT_ABORTED',
   bodyTooLarge: 'HELIOS_BODY_TOO_LARGE',
@@ -46,6 +47,10 @@ const INFO: Record<ProxyErrorCode, ErrorInfo> = {
   },
   HELIOS_UPSTREAM_TIMEOUT: { status: 504, text: 'the backend did not answer in time' },
   HELIOS_UPSTREAM_BODY_BROKEN: { status: 502, text: 'the backend broke off its response' },
+  HELIOS_UPSTREAM_BAD_RESPONSE: {
+    status: 502,
+    text: 'the backend sent a malformed response',
+  },
   HELIOS_NO_BACKEND: { status: 503, text: 'no backend is available' },
   HELIOS_CLIENT_ABORTED: { status: 499, text: 'the client went away' },
   HELIOS_BODY_TOO_LARGE: { status: 413, text: 'the request body is larger than allowed' },
@@ -57,7 +62,7 @@ const INFO: Record<ProxyErrorCode, ErrorInfo> = {
   },
   HELIOS_BAD_FRAMING: {
     status: 400,
-    text: 'an HTTP/1.0 request cannot use Transfer-Encoding',
+    text: 'the request body framing is invalid (Transfer-Encoding must end in chunked, once, and needs HTTP/1.1)',
   },
   HELIOS_HTTP_VERSION_NOT_SUPPORTED: { status: 505, text: 'only HTTP/1.0 and HTTP/1.1 are served' },
   HELIOS_TOO_MANY_HEADERS: { status: 431, text: 'the request has more header lines than allowed' },

@@ -140,6 +140,9 @@ export abstract class Exchange
       refusal = ProxyErrorCode.tooManyHeaders;
     } else if (url.length > limits.maxUrlLength) {
       refusal = ProxyErrorCode.urlTooLong;
+    } else if (url.includes('#')) {
+      // A fragment never belongs in a request target (RFC 9112 §3.2).
+      refusal = ProxyErrorCode.badRequest;
     } else if (authority === undefined) {
       refusal = ProxyErrorCode.badRequest;
     } else if (this.problem !== undefined) {

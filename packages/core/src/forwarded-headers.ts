@@ -14,6 +14,24 @@ import { isAcceptableRequestId, nextRequestId } from './request-id.js';
 import { isValidHost } from './request-target.js';
 import type { TrustPolicy } from './trust-policy.js';
 
+/**
+ * `Transfer-Encoding` (all lines joined): plain `chunked` is a body of unknown length; `chunked`
+ * last after other codings is understood but not supported (501, RFC 9112 §6.1); anything else
+ * (no `chunked`, `chunked` not last or twice) leaves the length undeterminable: 400 (§6.3).
+ */
+function readCodings(codings: string, facts: RequestFacts): void {
+  facts.chunked = true;
+  const lower = codings.toLowerCase();
+  if (lower.trim() === 'chunked') return;
+  const list = lower.split(',').map((c) => c.trim());
+  const chunked = list.filter((c) => c === 'chunked').length;
+  if (list[list.length - 1] !== 'chunked' || chunked > 1) {
+    facts.problem ??= ProxyErrorCode.badFraming;
+  } else {
+    facts.otherCoding = true;
+  }
+}
+
 /** The `Via` entry Helios adds in both directions. */
 export const VIA_ENTRY = '1.1 helios';
 
@@ -64,6 +82,7 @@ export function buildUpstreamHeaders(
   let host: string | undefined;
   let hostAt = -1;
   let requestId: string | undefined;
+  let codings: string | undefined;
   // The request line counts against maxHeaderSize too, but the URL has its own limit (414).
   let size = 0;
   facts.contentLength = -1;
@@ -96,8 +115,7 @@ export function buildUpstreamHeaders(
         facts.contentLength = Number(value);
         break;
       case HeaderKind.TRANSFER_ENCODING:
-        facts.chunked = true;
-        if (value.trim().toLowerCase() !== 'chunked') facts.otherCoding = true;
+        codings = codings === undefined ? value : `${codings},${value}`;
         continue;
       case HeaderKind.X_FORWARDED_FOR:
         if (trust) xff = xff === undefined ? value : `${xff}, ${value}`;
@@ -122,6 +140,7 @@ export function buildUpstreamHeaders(
     out.push(name, value);
   }
   if (size > options.maxHeaderSize) facts.problem ??= ProxyErrorCode.headersTooLarge;
+  if (codings !== undefined) readCodings(codings, facts);
   // RFC 9112 §3.2.2: the authority of an absolute-form target wins over Host.
   if (authority !== '') {
     host = authority;

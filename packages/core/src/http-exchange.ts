@@ -12,8 +12,15 @@ import { BodyLimiter } from './body-limit.js';
 import { finishedInOrder, type InService } from './connection-sequence.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { sendError } from './error-response.js';
+import { HeliosError } from './errors.js';
 import { Exchange } from './exchange.js';
-import { buildClientHeaders, latin1, rawList, trailerPairs } from './response-headers.js';
+import {
+  buildClientHeaders,
+  dropContentLength,
+  latin1,
+  rawList,
+  trailerPairs,
+} from './response-headers.js';
 import type { Runtime } from './runtime.js';
 
 const kExchange = Symbol('helios.exchange');
@@ -46,10 +53,13 @@ export class HttpExchange extends Exchange implements InService {
   #limiter: BodyLimiter | undefined;
   #body: Buffer | Readable | null = null;
   #chunks: Buffer[] | undefined;
+  #buffered = 0;
   /** Body bytes have yet to arrive from the client. */
   #bodyPending = false;
   #waitingDrain = false;
   #continueSent = false;
+  /** Helios' own answer closes the connection. */
+  #closing = false;
   /** The idle limit currently set on the socket (0: none of ours). */
   #armed = 0;
   #resume: (() => void) | undefined;
@@ -66,7 +76,7 @@ export class HttpExchange extends Exchange implements InService {
     if (this.clientIsGone()) {
       // A pipelined request whose connection closed while it waited its turn.
       this.done = true;
-      finishedInOrder(this.socket, this);
+      finishedInOrder(this.socket, this, false);
       return;
     }
     res[kExchange] = this;
@@ -80,33 +90,45 @@ export class HttpExchange extends Exchange implements InService {
     }
     req[kExchange] = this;
     req.on('error', onRequestError);
+    // Not `req.complete` alone: a pipelined request's body may be parsed already but not read.
+    req.on('end', onBodyEnd);
     this.#bodyPending = !req.complete;
-    if (this.#bodyPending) req.on('end', onBodyEnd);
     this.#armTimer();
-    if (this.contentLength > 0 && this.contentLength <= this.rt.current.config.limits.bodyBuffer) {
+    const bufferLimit = this.rt.current.config.limits.bodyBuffer;
+    if (this.chunked ? bufferLimit > 0 : this.contentLength <= bufferLimit) {
       // Read it whole first (as nginx does): the backend connection is taken only once the
-      // request is complete, and the bytes can be sent again on a retry.
+      // request is complete and well-formed, and the bytes can be sent again on a retry. A
+      // chunked body that outgrows the buffer is streamed from there on.
       this.#chunks = [];
       this.#sendContinue();
       req.on('data', onBodyData);
-      if (!this.#bodyPending) this.bodyEnded();
       return;
     }
-    if (this.chunked) {
-      // Bodies of unknown length pass through a counter (enforcing maxBodySize when set), so
-      // the record's bytesIn is exact; they are rare enough that the extra stream is cheap.
-      const maxBody = this.rt.current.config.limits.maxBodySize;
-      this.#limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
-      this.#body = req.pipe(this.#limiter);
-    } else {
-      this.#body = req;
-      this.bytesIn = this.contentLength;
-    }
+    this.#body = this.chunked ? this.#countedStream([]) : req;
+    if (!this.chunked) this.bytesIn = this.contentLength;
     this.route();
   }
 
   bufferChunk(chunk: Buffer): void {
-    this.#chunks?.push(chunk);
+    const chunks = this.#chunks;
+    if (chunks === undefined) return;
+    chunks.push(chunk);
+    this.#buffered += chunk.length;
+    // A declared length was checked against the limits up front; a chunked body is checked here.
+    if (!this.chunked) return;
+    const limits = this.rt.current.config.limits;
+    if (limits.maxBodySize !== undefined && this.#buffered > limits.maxBodySize) {
+      this.#chunks = undefined;
+      this.req.off('data', onBodyData);
+      this.refuse(ProxyErrorCode.bodyTooLarge);
+      return;
+    }
+    if (this.#buffered <= limits.bodyBuffer) return;
+    // Too big to hold: stream what came so far and the rest.
+    this.#chunks = undefined;
+    this.req.off('data', onBodyData);
+    this.#body = this.#countedStream(chunks);
+    this.route();
   }
 
   /** The request body arrived completely. */
@@ -120,6 +142,18 @@ export class HttpExchange extends Exchange implements InService {
     this.#body = body;
     this.bytesIn = body.length;
     this.route();
+  }
+
+  /**
+   * A chunked body of unknown length, streamed through a counter that enforces maxBodySize, so
+   * the record's bytesIn is exact; `head` holds what was buffered before streaming began.
+   */
+  #countedStream(head: readonly Buffer[]): Readable {
+    const maxBody = this.rt.current.config.limits.maxBodySize;
+    const limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
+    this.#limiter = limiter;
+    for (const chunk of head) limiter.write(chunk);
+    return this.req.pipe(limiter);
   }
 
   /** The client connection closed (normally after the response ended; otherwise an abort). */
@@ -183,7 +217,8 @@ export class HttpExchange extends Exchange implements InService {
       return;
     }
     // An unread body would be parsed as the next request: close such connections.
-    sendError(res, code, this.id || undefined, close || this.rt.draining || this.#bodyPending);
+    this.#closing = close || this.rt.draining || this.#bodyPending;
+    sendError(res, code, this.id || undefined, this.#closing);
     this.status = res.statusCode;
   }
 
@@ -192,7 +227,8 @@ export class HttpExchange extends Exchange implements InService {
   }
 
   protected afterStop(code: ProxyErrorCode): void {
-    if (code === ProxyErrorCode.clientBodyTimeout && !this.clientIsGone()) {
+    const answerable = code === ProxyErrorCode.clientBodyTimeout || code === ProxyErrorCode.badRequest;
+    if (answerable && !this.clientIsGone()) {
       this.respondError(code, true);
       if (!this.#res.headersSent) this.#res.destroy();
       return;
@@ -207,7 +243,26 @@ export class HttpExchange extends Exchange implements InService {
       this.#armed = 0;
       if (!this.socket.destroyed) this.socket.setTimeout(0);
     }
-    finishedInOrder(this.socket, this);
+    const res = this.#res;
+    finishedInOrder(this.socket, this, !this.#closing && res.shouldKeepAlive && !res.destroyed);
+  }
+
+  get requestComplete(): boolean {
+    return this.req.complete;
+  }
+
+  malformed(): void {
+    if (!this.done) this.stop(ProxyErrorCode.badRequest);
+  }
+
+  afterFlush(fn: () => void): void {
+    const res = this.#res;
+    if (res.writableFinished || res.destroyed) {
+      fn();
+      return;
+    }
+    res.once('finish', fn);
+    res.once('close', fn);
   }
 
   // ---- undici's callbacks for the response --------------------------------------------------
@@ -233,8 +288,9 @@ export class HttpExchange extends Exchange implements InService {
     this.status = statusCode;
     const res = this.#res;
     if (this.rt.draining) res.shouldKeepAlive = false;
-    const headers = buildClientHeaders(rawHeaders, this.id);
     try {
+      const headers = buildClientHeaders(rawHeaders, this.id);
+      if (statusCode === 204) dropContentLength(headers);
       if (statusText) res.writeHead(statusCode, statusText, headers);
       else res.writeHead(statusCode, headers);
     } catch (err) {
@@ -244,7 +300,11 @@ export class HttpExchange extends Exchange implements InService {
         'backend response headers could not be relayed',
       );
       this.responseStarted = false;
-      this.abortAttempt(err instanceof Error ? err : new Error(String(err)));
+      this.abortAttempt(
+        err instanceof HeliosError
+          ? err
+          : new HeliosError(ProxyErrorCode.upstreamBadResponse, String(err), { cause: err }),
+      );
       return true;
     }
     // No body by definition (RFC 9110 §6.4.1), whatever length header came with it: a 304 may

@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HeliosConfig } from './config/types.js';
+import { closeAfterPending } from './connection-sequence.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { writeRawError } from './error-response.js';
 import type { Logger } from './logger.js';
@@ -103,6 +104,13 @@ function overflowCode(err: Error & { rawPacket?: Buffer }, maxUrlLength: number)
     : ProxyErrorCode.headersTooLarge;
 }
 
+/** llhttp only knows HTTP/0.9 to 2.0: a well-formed `HTTP/3.0` line is a version, not garbage. */
+function newerMajor(err: Error & { rawPacket?: Buffer }): boolean {
+  const line = err.rawPacket?.toString('latin1', 0, 8_192).split('\n', 1)[0] ?? '';
+  const version = / HTTP\/(\d)\.\d\r?$/.exec(line);
+  return version !== null && Number(version[1]) >= 2;
+}
+
 function onClientError(
   err: Error & { code?: string },
   socket: Socket,
@@ -110,12 +118,13 @@ function onClientError(
   maxUrlLength: number,
 ): void {
   const code = err.code;
-  if (code === 'ECONNRESET' || code === 'EPIPE' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const pending = (socket as SocketWithMessage)._httpMessage;
-  if (pending?.headersSent) {
+  // A client that closes mid-request (EOF inside a body) left; there is nobody to answer.
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'HPE_INVALID_EOF_STATE' ||
+    !socket.writable
+  ) {
     socket.destroy();
     return;
   }
@@ -124,12 +133,22 @@ function onClientError(
       ? overflowCode(err as Error & { rawPacket?: Buffer }, maxUrlLength)
       : code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? ProxyErrorCode.headerTimeout
-        : ProxyErrorCode.badRequest;
+        : code === 'HPE_INVALID_VERSION' && newerMajor(err as Error & { rawPacket?: Buffer })
+          ? ProxyErrorCode.versionNotSupported
+          : ProxyErrorCode.badRequest;
   if (logger.isLevelEnabled('info')) {
     logger.info(
       { code: helios, parserCode: code, remoteAddress: socket.remoteAddress, reason: err.message },
       'refused a malformed or slow client request',
     );
+  }
+  // Unparseable bytes behind requests still being answered: answer those first, then this,
+  // rather than replace their answers (the backend may be running them already).
+  if (closeAfterPending(socket, helios)) return;
+  const pending = (socket as SocketWithMessage)._httpMessage;
+  if (pending != null && !pending.writableFinished) {
+    pending.once('finish', () => writeRawError(socket, helios, undefined));
+    return;
   }
   writeRawError(socket, helios, undefined);
   socket.destroySoon();

@@ -4,6 +4,8 @@
  * the backend did not echo one. Repeated headers such as `Set-Cookie` stay separate entries.
  */
 
+import { ProxyErrorCode } from './error-codes.js';
+import { HeliosError } from './errors.js';
 import { VIA_ENTRY } from './forwarded-headers.js';
 import { HeaderKind, headerKind } from './header-names.js';
 import { addConnectionTokens, dropListed } from './hop-by-hop.js';
@@ -22,7 +24,11 @@ export function buildClientHeaders(raw: readonly (Buffer | string)[], requestId:
     if (rawName === undefined) break;
     switch (headerKind(rawName)) {
       case HeaderKind.HOP:
+        continue;
       case HeaderKind.TRANSFER_ENCODING:
+        // Node re-frames the body; only `chunked` can be re-framed without changing it. Any
+        // other coding (a close-delimited `gzip`) would reach the client as if it were identity.
+        if (latin1(raw[i + 1]).trim().toLowerCase() !== 'chunked') throw badCoding(raw[i + 1]);
         continue;
       case HeaderKind.CONNECTION:
         listed = addConnectionTokens(latin1(raw[i + 1]), listed);
@@ -46,6 +52,26 @@ export function buildClientHeaders(raw: readonly (Buffer | string)[], requestId:
   out.push('via', via === undefined ? VIA_ENTRY : `${via}, ${VIA_ENTRY}`);
   if (!hasId) out.push('x-request-id', requestId);
   return out;
+}
+
+function badCoding(value: Buffer | string | undefined): HeliosError {
+  return new HeliosError(
+    ProxyErrorCode.upstreamBadResponse,
+    `The backend answered with Transfer-Encoding: ${latin1(value)}; Helios relays only chunked or identity bodies.`,
+  );
+}
+
+/** Without `Content-Length` (a 204 must not carry one, RFC 9110 §8.6), in place. */
+export function dropContentLength(headers: string[]): void {
+  let w = 0;
+  for (let r = 0; r < headers.length; r += 2) {
+    const name = headers[r] as string;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') continue;
+    headers[w] = name;
+    headers[w + 1] = headers[r + 1] as string;
+    w += 2;
+  }
+  headers.length = w;
 }
 
 /** Trailers as `[name, value]` pairs for `res.addTrailers`, or undefined when there are none. */

@@ -153,11 +153,17 @@ export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeR
   ): boolean {
     if (statusCode < 200 || this.done) return true;
     // The backend refused the upgrade: relay its answer, close-delimited.
+    let headers: string[];
+    try {
+      headers = buildClientHeaders(rawHeaders, this.id);
+    } catch (err) {
+      this.abortAttempt(err instanceof Error ? err : new Error(String(err)));
+      return true;
+    }
     this.#resume = resume;
     this.responseStarted = true;
     this.status = statusCode;
     this.upstreamMs = this.sinceDispatch();
-    const headers = buildClientHeaders(rawHeaders, this.id);
     let head = `HTTP/1.1 ${statusCode} ${statusText || 'Upgrade Refused'}\r\n`;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i] as string;

@@ -34,6 +34,7 @@ const CONNECT_TIMEOUT = backend(Codes.upstreamConnectTimeout, 'connect');
 const RESET = backend(Codes.upstreamReset, 'reset');
 const TIMEOUT = backend(Codes.upstreamTimeout, 'timeout');
 const BODY_BROKEN = backend(Codes.upstreamBodyBroken, 'reset');
+const BAD_RESPONSE = backend(Codes.upstreamBadResponse, 'reset');
 const BODY_TIMEOUT = backend(Codes.upstreamBodyBroken, 'timeout');
 const TOO_LARGE: UpstreamErrorKind = {
   origin: 'client',
@@ -80,6 +81,9 @@ export function classifyUpstreamError(
   if (REFUSED_BY_UNDICI.has(code)) return REFUSED;
   if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') return CLOSED;
   if (!connected && LOCAL_ERRNO.has(code)) return EXHAUSTED;
+  // undici's parser (HPE_*) or Helios refusing what the backend sent: a broken answer.
+  if (code === Codes.upstreamBadResponse || (typeof code === 'string' && code.startsWith('HPE_')))
+    return BAD_RESPONSE;
   if (responseStarted) return code === 'UND_ERR_BODY_TIMEOUT' ? BODY_TIMEOUT : BODY_BROKEN;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return CONNECT_TIMEOUT;
   if (!connected) return CONNECT;

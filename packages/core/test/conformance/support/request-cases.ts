@@ -52,9 +52,9 @@ export interface RequestCase {
   /** Request methods in order when a HEAD is among them (its answer has no body). */
   methods?: readonly string[];
   /**
-   * The body is streamed (chunked, or over limits.bodyBuffer) and turns out malformed or
-   * incomplete: the backend may already have the head when Helios stops (a BUG case in
-   * framing.test.ts covers the malformed kind); only a complete request upstream is ruled out.
+   * The body is streamed (over limits.bodyBuffer) and turns out malformed or incomplete: the
+   * backend may already have the head when Helios stops; only a complete request upstream is
+   * ruled out.
    */
   headMayLeak?: boolean;
   /** Set when Helios gets this case wrong today: the case runs as `it.fails`. */
