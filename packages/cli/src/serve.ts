@@ -144,5 +144,7 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
     { address: url, port, strategy: config.strategy.name, backends },
     `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')})`,
   );
+  // The same line the cluster primary logs, so scripts and people find the admin URL either way.
+  if (admin !== undefined) logger.info({ address: admin.url }, `admin listening on ${admin.url}`);
   return { url, admin, done };
 }

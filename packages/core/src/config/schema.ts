@@ -129,7 +129,9 @@ const WORKERS_EXPECTED = '`auto` or a whole number of processes from 1 to 1024';
 const workersSchema = z
   .union(
     [
-      z.literal('auto'),
+      // The literal carries the whole phrase: a misspelt word would otherwise be told only
+      // "expected `auto`", as if a number were not allowed.
+      z.literal('auto', { error: WORKERS_EXPECTED }),
       z
         .number({ error: WORKERS_EXPECTED })
         .int({ error: WORKERS_EXPECTED })
