@@ -58,7 +58,7 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
   const strategy = createStrategy(config.strategy);
   const health = createHealthChecker({ health: config.health, backends: config.backends, logger });
   const proxy = createProxy({ config, strategy, health, logger });
-  const accessLog = new AccessLog(proxy, log.stdout);
+  const accessLog = new AccessLog(proxy, log.stdout, { warnings: logger });
   accessLog.configure(config.accessLog);
 
   const giveUp = async (admin?: AdminHandle): Promise<undefined> => {

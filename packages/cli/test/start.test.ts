@@ -147,8 +147,12 @@ describe('helios start', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
-  it('writes one access log line per request when accessLog is enabled', async () => {
-    const { path } = await configWith(`${fleet.urls[0]}`, ['accessLog:', '  enabled: true']);
+  it('writes one access log line per request when accessLog is enabled (text format)', async () => {
+    const { path } = await configWith(`${fleet.urls[0]}`, [
+      'accessLog:',
+      '  enabled: true',
+      '  format: text',
+    ]);
     const { cli, port } = await startOn(path);
     for (const p of ['/one', '/two?q=2'])
       await (await fetch(`http://127.0.0.1:${port}${p}`)).text();

@@ -36,7 +36,7 @@ describe('a minimal helios.yaml resolves with every default', () => {
     expect(config.limits).toEqual({ maxHeaderSize: 16_384, maxUrlLength: 8_192 });
     expect(config.limits.maxBodySize).toBeUndefined();
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
-    expect(config.accessLog).toEqual({ enabled: false, output: 'stdout' });
+    expect(config.accessLog).toEqual({ enabled: false, output: 'stdout', format: 'auto' });
   });
 
   it('fills passive and active health checking and leaves slow start off', () => {
