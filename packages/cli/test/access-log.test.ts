@@ -149,10 +149,15 @@ describe('the access log', () => {
   it('writes text lines when the process log is pretty (format auto)', async () => {
     const path = await config([`${fleet.urls[0]}`], ['accessLog: true']);
     const cli = new CliProcess(['--config', path, '--port', '0', '--log-format', 'pretty']);
-    const port = await cli.waitFor('the listening line', () => {
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stdout);
-      return match ? Number(match[1]) : undefined;
-    });
+    // Start-up is slow on a loaded machine: the same allowance as CliProcess.listeningPort.
+    const port = await cli.waitFor(
+      'the listening line',
+      () => {
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stdout);
+        return match ? Number(match[1]) : undefined;
+      },
+      15_000,
+    );
     await (await fetch(`http://127.0.0.1:${port}/pretty`)).text();
     const line = await cli.waitFor('a text access line', () =>
       cli.stdout.split('\n').find((l) => l.includes('"GET /pretty"')),
