@@ -3,7 +3,7 @@
  * its exit codes. The command itself is dist/bin.js.
  */
 
-export { formatAccessLine } from './access-log.js';
+export { formatAccessJson, formatAccessLine } from './access-log.js';
 export { type CommandName, type Invocation, parseInvocation } from './args.js';
 export { ExitCode } from './exit-codes.js';
 export { run } from './run.js';

@@ -53,6 +53,14 @@ export function usePretty(format: LogFormat): boolean {
   return format === 'auto' ? process.stdout.isTTY === true : format === 'pretty';
 }
 
+/** The stdout streams that carry a JSON process log (the access log's `auto` follows them). */
+const jsonStreams = new WeakSet<StdoutStream>();
+
+/** Does the process log on `stream` write JSON lines (rather than pretty text)? */
+export function isJsonLogStream(stream: StdoutStream): boolean {
+  return jsonStreams.has(stream);
+}
+
 function flushQuietly(stream: StdoutStream): void {
   try {
     stream.flushSync();
@@ -78,6 +86,7 @@ export function createLogger(options: LoggerOptions): LoggerHandle {
     return { logger: pino(base, pretty), stdout, flush: () => flushQuietly(stdout) };
   }
   const stdout = pino.destination({ dest: 1, sync: false });
+  jsonStreams.add(stdout);
   return {
     logger: pino(base, stdout as DestinationStream),
     stdout,

@@ -58,7 +58,7 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
   const strategy = createStrategy(config.strategy);
   const health = createHealthChecker({ health: config.health, backends: config.backends, logger });
   const proxy = createProxy({ config, strategy, health, logger });
-  const accessLog = new AccessLog(proxy, log.stdout);
+  const accessLog = new AccessLog(proxy, log.stdout, { warnings: logger });
   accessLog.configure(config.accessLog);
 
   const giveUp = async (admin?: AdminHandle): Promise<undefined> => {
@@ -144,5 +144,7 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
     { address: url, port, strategy: config.strategy.name, backends },
     `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')})`,
   );
+  // The same line the cluster primary logs, so scripts and people find the admin URL either way.
+  if (admin !== undefined) logger.info({ address: admin.url }, `admin listening on ${admin.url}`);
   return { url, admin, done };
 }

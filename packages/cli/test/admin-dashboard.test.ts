@@ -1,17 +1,18 @@
 /**
- * End to end in a real browser: Debian's chromium driven by playwright-core opens the dashboard
+ * End to end in a real browser: Chromium (a system one, or the npm build; see
+ * support/find-chromium.ts) driven by playwright-core opens the dashboard
  * of a running Helios, sees three backends, watches one fail its health checks and turn
  * unhealthy on the page. HELIOS_UPDATE_SCREENSHOT=1 also refreshes docs/dashboard.png.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './admin-harness.js';
+import { findChromium } from './support/find-chromium.js';
 
-const CHROMIUM = process.env.HELIOS_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url));
 const TOKEN = 'dashboard-test-token';
 
@@ -21,12 +22,7 @@ let profile: string | undefined;
 let load: NodeJS.Timeout | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: the dashboard browser test needs it. ` +
-        'Install it with `apt-get install -y chromium` or set HELIOS_CHROMIUM to its path.',
-    );
-  }
+  const browser = await findChromium();
   stack = await startStack({
     backends: 3,
     activeHealth: { interval: '600ms', timeout: '500ms' },
@@ -34,7 +30,7 @@ beforeAll(async () => {
   });
   profile = mkdtempSync(join(tmpdir(), 'helios-dashboard-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.path,
     args: [
       '--headless',
       '--no-sandbox',

@@ -4,7 +4,7 @@
  * installed bin. This is what `npx @helios/cli` will do once the packages are published.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -77,5 +77,16 @@ describe('the packed CLI', () => {
         (JSON.parse(ours) as { description: string }).description,
       );
     }
+
+    // @helios/test-backends is optional (only `helios demo` uses it): without it, as after
+    // `npm install --omit=optional`, the proxy still works and the demo says what to install.
+    await rm(join(app, 'node_modules', '@helios', 'test-backends'), { recursive: true });
+    expect((await run(helios, ['validate'], { cwd: app })).stdout).toContain('is valid.');
+    const demo = await run(helios, ['demo', '--port', '0'], { cwd: app }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain('npm install @helios/test-backends');
   }, 180_000);
 });

@@ -47,6 +47,24 @@ describe('helios start', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
+  it('logs where the admin listener is, in single-process mode too', async () => {
+    const { path } = await configWith(`${fleet.urls[0]}`, [
+      'admin:',
+      '  port: 0',
+      '  host: 127.0.0.1',
+    ]);
+    const { cli } = await startOn(path);
+    const line = await cli.waitForLog('the admin line', (l) =>
+      String(l.msg).startsWith('admin listening on '),
+    );
+    const url = String(line.address);
+    expect(line.msg).toBe(`admin listening on ${url}`);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(`${url}healthz`)).status).toBe(200);
+    cli.signal('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+  });
+
   it('reads ./helios.yaml by default and accepts the explicit `start` command', async () => {
     const { dir } = await configWith(`url: ${fleet.urls[1]}`);
     const { cli, port } = await startCli(['start', '--port', '0', '--log-format', 'json'], {
@@ -129,8 +147,12 @@ describe('helios start', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
-  it('writes one access log line per request when accessLog is enabled', async () => {
-    const { path } = await configWith(`${fleet.urls[0]}`, ['accessLog:', '  enabled: true']);
+  it('writes one access log line per request when accessLog is enabled (text format)', async () => {
+    const { path } = await configWith(`${fleet.urls[0]}`, [
+      'accessLog:',
+      '  enabled: true',
+      '  format: text',
+    ]);
     const { cli, port } = await startOn(path);
     for (const p of ['/one', '/two?q=2'])
       await (await fetch(`http://127.0.0.1:${port}${p}`)).text();

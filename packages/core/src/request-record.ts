@@ -27,4 +27,9 @@ export interface RequestRecord {
   readonly retries: number;
   /** A `HELIOS_...` code when Helios failed the request or the client went away. */
   readonly errorCode: string | undefined;
+  /**
+   * First value of one of the client's request headers (lower-case name), as received; read on
+   * demand, so listeners that do not ask cost nothing (the access log's host and user agent).
+   */
+  header(name: string): string | undefined;
 }

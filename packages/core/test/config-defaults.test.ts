@@ -45,7 +45,7 @@ describe('a minimal helios.yaml resolves with every default', () => {
     expect(config.queue).toEqual({ maxPending: 1_024, timeout: 10_000 });
     expect(config.limits.maxBodySize).toBeUndefined();
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
-    expect(config.accessLog).toEqual({ enabled: false, output: 'stdout' });
+    expect(config.accessLog).toEqual({ enabled: false, output: 'stdout', format: 'auto' });
   });
 
   it('fills passive and active health checking and leaves slow start off', () => {

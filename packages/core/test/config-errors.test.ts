@@ -109,6 +109,16 @@ describe('structural errors', () => {
     ]);
   });
 
+  it('a word where `workers` goes says both forms are allowed, and still suggests `auto`', () => {
+    const [many] = configIssues('port: 8080\nbackends: [http://127.0.0.1:1]\nworkers: many\n');
+    expect(many?.message).toBe(
+      'expected `auto` or a whole number of processes from 1 to 1024, found "many"',
+    );
+    const [typo] = configIssues('port: 8080\nbackends: [http://127.0.0.1:1]\nworkers: atuo\n');
+    expect(typo?.expected).toBe('`auto` or a whole number of processes from 1 to 1024');
+    expect(typo?.suggestion).toBe('did you mean `auto`?');
+  });
+
   it('out-of-range numbers and bad enum values are errors at the value', () => {
     const issues = configIssues(
       'port: 8080\nbackends:\n  - url: http://127.0.0.1:1\n    weight: 0\nlogging:\n  level: verbose\nworkers: 0\n',

@@ -102,17 +102,28 @@ describe('switch-like sections accept short forms', () => {
     expect(resolveConfig({ ...base, accessLog: true }).accessLog).toEqual({
       enabled: true,
       output: 'stdout',
+      format: 'auto',
     });
     expect(resolveConfig({ ...base, accessLog: false }).accessLog).toEqual({
       enabled: false,
       output: 'stdout',
+      format: 'auto',
     });
     expect(
       resolveConfig({ ...base, accessLog: { output: '/var/log/helios.log' } }).accessLog,
     ).toEqual({
       enabled: true,
       output: '/var/log/helios.log',
+      format: 'auto',
     });
+    expect(resolveConfig({ ...base, accessLog: { format: 'json' } }).accessLog).toEqual({
+      enabled: true,
+      output: 'stdout',
+      format: 'json',
+    });
+    expect(() => resolveConfig({ ...base, accessLog: { format: 'xml' } })).toThrow(
+      /accessLog\.format: expected one of auto, text, json, found "xml"/,
+    );
   });
 
   it('workers: auto or a count', () => {

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_URL } from '../src/config/json-schema.js';
 import { parseConfig } from '../src/config/parse.js';
-import { starterConfig } from '../src/config/starter.js';
+import { CONFIGURATION_DOCS_URL, starterConfig } from '../src/config/starter.js';
 
 describe('the starter helios.yaml written by `helios init`', () => {
   it('opens with the yaml-language-server schema line', () => {
     expect(starterConfig.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_URL}`);
+  });
+
+  it('points at the configuration docs with an absolute link that works outside the repository', () => {
+    expect(starterConfig).toContain(`# ${CONFIGURATION_DOCS_URL}\n`);
+    expect(CONFIGURATION_DOCS_URL).toMatch(/^https:\/\/.+\/docs\/configuration\.md$/);
+    // No other pointer into the repository that only makes sense inside a clone.
+    expect(starterConfig.replace(CONFIGURATION_DOCS_URL, '')).not.toMatch(/docs\/\w+\.md/);
   });
 
   it('parses to a valid config without any environment', () => {

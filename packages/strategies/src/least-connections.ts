@@ -1,8 +1,9 @@
 /**
- * `least-connections`: the backend with the lowest load after taking this request,
- * (inFlight + 1) / effectiveWeight. Counting the new request makes weights matter even when
- * every backend is idle. Among equal loads the backend picked least recently wins, so equal
- * backends take turns instead of the first one taking everything.
+ * `least-connections`: the backend with the lowest load, inFlight / effectiveWeight, as nginx
+ * computes it. Among equal loads (every idle backend, for a start) the turn goes by weight
+ * (stride scheduling, see load-heap.ts): weights 1, 1, 2 sending one request at a time get
+ * shares 1:1:2, as nginx users expect, where "fewest in flight after this one" would send every
+ * request to the weight-2 backend. Under load, in-flight counts decide, in proportion to weight.
  *
  * Picks are O(log n): available backends sit in a binary heap ordered by load, re-ordered when
  * the core reports a request starting or ending. What the core does not report (health
@@ -54,7 +55,7 @@ export class LeastConnectionsStrategy implements Strategy {
         continue;
       }
       if (exclude !== undefined && backend.id === exclude.id) return this.#runnerUp(backend);
-      heap.touch(top);
+      heap.touch(top, backend.effectiveWeight);
       return backend;
     }
     return this.#scan(exclude?.id);
@@ -73,8 +74,9 @@ export class LeastConnectionsStrategy implements Strategy {
     const heap = this.#heap;
     const best = this.#better(this.#better(-1, heap.child(1)), heap.child(2));
     if (best < 0) return heap.size === 1 ? excluded : this.#scan(excluded.id);
-    heap.touch(best);
-    return this.#backends[best];
+    const chosen = this.#backends[best];
+    heap.touch(best, chosen?.effectiveWeight ?? 0);
+    return chosen;
   }
 
   /** `candidate` if it is usable and before `best` (with its load re-read), else `best`. */
@@ -111,8 +113,9 @@ export class LeastConnectionsStrategy implements Strategy {
       if (best < 0 || this.#heap.before(i, best)) best = i;
     }
     if (best < 0) return fallback;
-    this.#heap.touch(best);
-    return list[best];
+    const chosen = list[best];
+    this.#heap.touch(best, chosen?.effectiveWeight ?? 0);
+    return chosen;
   }
 
   #position(backend: BackendView): number {
@@ -123,5 +126,6 @@ export class LeastConnectionsStrategy implements Strategy {
 }
 
 function loadOf(backend: BackendView): number {
-  return (backend.inFlight + 1) / backend.effectiveWeight;
+  const weight = backend.effectiveWeight;
+  return weight > 0 ? backend.inFlight / weight : Number.POSITIVE_INFINITY;
 }

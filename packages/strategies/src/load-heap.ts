@@ -1,25 +1,32 @@
 /**
  * An indexed binary min-heap of backend positions for `least-connections`: ordered by load,
- * then by the turn a backend was last picked (earlier first, which makes ties rotate). Every
- * operation is O(log n) and allocation-free; positions can be re-filed when their load changes.
+ * then, among equal loads, by a weighted turn (stride scheduling): each pick moves a backend's
+ * turn forward by 1 / weight, so tied backends are picked in proportion to their weights and
+ * equal ones rotate. A backend that sat out (busier, or down) rejoins at the current virtual
+ * time instead of replaying the turns it missed, so it gets no burst. Every operation is
+ * O(log n) and allocation-free; positions can be re-filed when their load changes.
  */
+/** The stride of a backend whose weight is (momentarily) zero: last among its equals. */
+const MAX_STRIDE = 1e9;
+
 export class LoadHeap {
   /** Heap-ordered positions. */
   readonly #heap: Int32Array;
   /** Index of each position in `#heap`, -1 when not in it. */
   readonly #slot: Int32Array;
   readonly #load: Float64Array;
+  /** When each position's next turn is due, in virtual time. */
   readonly #turn: Float64Array;
-  #turns: number;
+  /** The virtual time: the turn of the latest pick. */
+  #now = 0;
   size = 0;
 
   constructor(capacity: number) {
     this.#heap = new Int32Array(capacity);
     this.#slot = new Int32Array(capacity).fill(-1);
     this.#load = new Float64Array(capacity);
-    // Start with turns in position order, so equal backends are first taken in config order.
-    this.#turn = Float64Array.from({ length: capacity }, (_, i) => i);
-    this.#turns = capacity;
+    // Every turn starts due now; equal turns fall back to position, so config order goes first.
+    this.#turn = new Float64Array(capacity);
   }
 
   has(position: number): boolean {
@@ -39,11 +46,14 @@ export class LoadHeap {
     return this.#load[position] ?? 0;
   }
 
-  /** Does `a` come before `b`: lower load, or equal load and picked longer ago. */
+  /** Does `a` come before `b`: lower load; or equal load and an earlier turn; or config order. */
   before(a: number, b: number): boolean {
     const la = this.#load[a] ?? 0;
     const lb = this.#load[b] ?? 0;
-    return la < lb || (la === lb && (this.#turn[a] ?? 0) < (this.#turn[b] ?? 0));
+    if (la !== lb) return la < lb;
+    const ta = this.#turn[a] ?? 0;
+    const tb = this.#turn[b] ?? 0;
+    return ta < tb || (ta === tb && a < b);
   }
 
   insert(position: number, load: number): void {
@@ -76,9 +86,14 @@ export class LoadHeap {
     this.#fix(index);
   }
 
-  /** Records that `position` was just picked: it goes behind its equals. */
-  touch(position: number): void {
-    this.#turn[position] = ++this.#turns;
+  /**
+   * Records that `position` was just picked with `weight`: its next turn is 1 / weight later,
+   * so among equal loads it comes back twice as often as a backend of half its weight.
+   */
+  touch(position: number, weight: number): void {
+    const due = Math.max(this.#turn[position] ?? 0, this.#now);
+    this.#now = due;
+    this.#turn[position] = due + (weight > 0 ? 1 / weight : MAX_STRIDE);
     const index = this.#slot[position] ?? -1;
     if (index >= 0) this.#down(index);
   }

@@ -15,14 +15,18 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(strategy: string, options: Record<string, unknown> = {}) {
+export async function startRig(
+  strategy: string,
+  options: Record<string, unknown> = {},
+  weights: readonly number[] = [1, 1, 1],
+) {
   const fleet = await startBackends({ count: 3 });
   try {
     const config = resolveConfig({
       port: 0,
       host: '127.0.0.1',
       strategy: { name: strategy, ...options },
-      backends: fleet.urls,
+      backends: fleet.urls.map((url, i) => ({ url, weight: weights[i] ?? 1 })),
       retries: 0,
       health: { active: { enabled: false }, passive: { enabled: false } },
     });

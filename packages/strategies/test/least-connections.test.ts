@@ -1,6 +1,7 @@
+import type { Backend } from '@helios/core';
 import { describe, expect, it } from 'vitest';
 import { LeastConnectionsStrategy } from '../src/least-connections.js';
-import { fleet, makeBackends, picks, request } from './helpers.js';
+import { fleet, letter, makeBackends, picks, request } from './helpers.js';
 
 describe('least-connections', () => {
   it('takes the backend with the fewest requests in flight', () => {
@@ -31,6 +32,64 @@ describe('least-connections', () => {
     }
     expect(a.inFlight).toBe(30);
     expect(b.inFlight).toBe(10);
+  });
+
+  /** One request at a time: pick, start, finish; returns the letters picked. */
+  function oneAtATime(lc: LeastConnectionsStrategy, backends: Backend[], count: number): string {
+    let out = '';
+    for (let i = 0; i < count; i++) {
+      const chosen = lc.pick(request());
+      const backend = backends.find((b) => b === chosen);
+      if (backend === undefined) throw new Error('no backend picked');
+      backend.localInFlight++;
+      lc.onRequestStart(backend);
+      out += letter(backend);
+      backend.localInFlight--;
+      lc.onRequestEnd(backend);
+    }
+    return out;
+  }
+
+  const shares = (seq: string) =>
+    [...seq].reduce<Record<string, number>>((acc, c) => {
+      acc[c] = (acc[c] ?? 0) + 1;
+      return acc;
+    }, {});
+
+  it('gives weights 1, 1, 2 shares 3:3:6 of 12 requests sent one at a time', () => {
+    const lc = new LeastConnectionsStrategy();
+    const backends = fleet(1, 1, 2);
+    lc.update(backends);
+    const seq = oneAtATime(lc, backends, 12);
+    expect(shares(seq)).toEqual({ a: 3, b: 3, c: 6 });
+    // Spread out, not in runs: every window of four requests holds each weight's share.
+    for (let i = 0; i + 4 <= 12; i += 4) {
+      expect(shares(seq.slice(i, i + 4))).toEqual({ a: 1, b: 1, c: 2 });
+    }
+  });
+
+  it('follows any weights at low load, e.g. 5:1 and 3:2:1', () => {
+    const lc = new LeastConnectionsStrategy();
+    const two = fleet(5, 1);
+    lc.update(two);
+    expect(shares(oneAtATime(lc, two, 60))).toEqual({ a: 50, b: 10 });
+    const three = fleet(3, 2, 1);
+    lc.update(three);
+    expect(shares(oneAtATime(lc, three, 60))).toEqual({ a: 30, b: 20, c: 10 });
+  });
+
+  it('lets a backend that was busy rejoin its turns without a catch-up burst', () => {
+    const lc = new LeastConnectionsStrategy();
+    const backends = fleet(1, 1);
+    const [, b] = backends;
+    lc.update(backends);
+    b.localInFlight = 5;
+    lc.onRequestStart(b);
+    expect(oneAtATime(lc, backends, 20)).toBe('a'.repeat(20));
+    b.localInFlight = 0;
+    lc.onRequestEnd(b);
+    const after = oneAtATime(lc, backends, 10);
+    expect(after).toMatch(/^(ab){5}$|^(ba){5}$|^b(ab){4}a$/);
   });
 
   it('skips unavailable backends, honours exclude, and returns undefined when none is left', () => {

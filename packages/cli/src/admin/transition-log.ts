@@ -59,6 +59,7 @@ export class TransitionLog {
     const label =
       head
         .replace(/\d+(\s*ms\b)?/g, foldNumber)
+        .replace(COUNTED_NOUN, pluralAfterCount)
         .replace(/[^A-Za-z0-9 /_.-]/g, '')
         .replace(/\s+/g, ' ')
         .trim()
@@ -68,6 +69,17 @@ export class TransitionLog {
     this.#reasons.add(label);
     return label;
   }
+}
+
+/**
+ * A noun counted by a folded number ("N consecutive failure", "N failed probes"). The count is
+ * gone from the label, so its singular or plural must go too: "1 consecutive failure" and
+ * "3 consecutive failures" are one reason, one label value.
+ */
+const COUNTED_NOUN = /\bN((?: [a-z]+)?) (failure|error|probe|attempt|request|timeout)s?\b/g;
+
+function pluralAfterCount(_match: string, between: string, noun: string): string {
+  return `N${between} ${noun}s`;
 }
 
 /** "503" -> "5xx" (a status), "150 ms" -> "N ms", any other number -> "N". */

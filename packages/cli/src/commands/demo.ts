@@ -2,9 +2,12 @@
  * `helios demo`: three fake backends answering "Halo dari Server N" (from @helios/test-backends)
  * and Helios in front of them on 127.0.0.1, with the access log on so every request shows up.
  * Prints how to watch the balancing and stops everything cleanly on Ctrl-C.
+ *
+ * @helios/test-backends (and its `ws`) is an optional dependency, loaded only here: `npx
+ * @helios/cli demo` works out of the box, and a production install can leave it out with
+ * `npm install --omit=optional`; then this command says how to get it.
  */
 import { resolveConfig } from '@helios/core';
-import { startBackends } from '@helios/test-backends';
 import type { Invocation } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
@@ -45,8 +48,33 @@ function instructions(url: string, backendUrls: readonly string[], adminUrl?: st
   return lines.join('\n');
 }
 
+type TestBackends = typeof import('@helios/test-backends');
+
+/** The fake backends, or undefined when the optional package is not installed. */
+async function loadTestBackends(): Promise<TestBackends | undefined> {
+  try {
+    return await import('@helios/test-backends');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      String((error as Error).message).includes('@helios/test-backends');
+    if (missing) return undefined;
+    throw error;
+  }
+}
+
 export async function demoCommand(invocation: DemoInvocation): Promise<ExitCode> {
-  const fleet = await startBackends({
+  const testBackends = await loadTestBackends();
+  if (testBackends === undefined) {
+    process.stderr.write(
+      'helios demo needs @helios/test-backends, an optional dependency of @helios/cli that this ' +
+        'installation left out (npm --omit=optional, or a production-only install).\n' +
+        'Install it next to @helios/cli to run the demo: npm install @helios/test-backends\n',
+    );
+    return ExitCode.runtime;
+  }
+  const fleet = await testBackends.startBackends({
     count: backendCount,
     host: '127.0.0.1',
     keepProcessAlive: true,

@@ -1,12 +1,13 @@
 /**
- * Runs the built `helios` command (dist/bin.js) as a real child process and lets tests wait for
+ * Runs the `helios` command as a real child process, through bin/helios.js (the committed bin
+ * that package managers link, which loads the built dist/bin.js), and lets tests wait for
  * what it prints: JSON log lines (parsed), plain lines, and the exit code. Every process a test
  * starts is killed in `stopAll()` (call it from afterEach).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const binPath = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export const binPath = fileURLToPath(new URL('../../bin/helios.js', import.meta.url));
 
 export interface LogLine {
   msg?: string;

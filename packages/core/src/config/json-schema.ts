@@ -1,9 +1,11 @@
 /**
  * The published JSON Schema of helios.yaml, generated from the input side of the one schema
  * (what may be written, not the resolved shape), so editors autocomplete and check the file.
- * Draft-07 because that is what yaml-language-server and most editors support best.
+ * Draft-07 because that is what yaml-language-server and most editors support best. Every
+ * value that may be a `${VAR}` reference accepts one (json-schema-env.ts).
  */
 import { z } from 'zod';
+import { allowEnvReferences } from './json-schema-env.js';
 import { heliosConfigSchema } from './schema.js';
 
 /** Where the published schema lives (the package's `schema/` folder on a CDN mirror of npm). */
@@ -15,7 +17,7 @@ export function buildJsonSchema(): Record<string, unknown> {
     target: 'draft-7',
     unrepresentable: 'throw',
   }) as Record<string, unknown>;
-  const { $schema, ...rest } = generated;
+  const { $schema, ...rest } = allowEnvReferences(generated);
   return { $schema, $id: SCHEMA_URL, title: 'Helios configuration (helios.yaml)', ...rest };
 }
 

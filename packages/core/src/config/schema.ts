@@ -106,6 +106,7 @@ const loggingSchema = z
   .describe('Process log.');
 
 const OUTPUT_EXPECTED = '`stdout`, `stderr` or a file path';
+const ACCESS_FORMATS = ['auto', 'text', 'json'] as const;
 const accessLogObjectSchema = z.strictObject({
   enabled: flag('Write the access log.').default(true),
   output: z
@@ -113,15 +114,26 @@ const accessLogObjectSchema = z.strictObject({
     .min(1, { error: OUTPUT_EXPECTED })
     .default('stdout')
     .describe('`stdout`, `stderr` or a file path.'),
+  format: z
+    .enum(ACCESS_FORMATS, { error: `one of ${ACCESS_FORMATS.join(', ')}` })
+    .default('auto')
+    .describe('`json` lines, `text` lines, or `auto`: JSON when the process log is JSON.'),
 });
 
 const accessLogSchema = z
   .union(
-    [z.boolean().transform((enabled) => ({ enabled, output: 'stdout' })), accessLogObjectSchema],
-    { error: 'true, false, or a mapping with `enabled` and `output`' },
+    [
+      z.boolean().transform((enabled) => ({
+        enabled,
+        output: 'stdout',
+        format: 'auto' as (typeof ACCESS_FORMATS)[number],
+      })),
+      accessLogObjectSchema,
+    ],
+    { error: 'true, false, or a mapping with `enabled`, `output` and `format`' },
   )
   .prefault(false)
-  .describe('Access log, one line per request: `true`, `false` or `{ enabled, output }`.');
+  .describe('Access log, one line per request: `true`, `false` or `{ enabled, output, format }`.');
 
 const adminSchema = z
   .strictObject({
@@ -154,7 +166,9 @@ const WORKERS_EXPECTED = '`auto` or a whole number of processes from 1 to 1024';
 const workersSchema = z
   .union(
     [
-      z.literal('auto'),
+      // The literal carries the whole phrase: a misspelt word would otherwise be told only
+      // "expected `auto`", as if a number were not allowed.
+      z.literal('auto', { error: WORKERS_EXPECTED }),
       z
         .number({ error: WORKERS_EXPECTED })
         .int({ error: WORKERS_EXPECTED })

@@ -4,9 +4,14 @@
  */
 import { SCHEMA_URL } from './json-schema.js';
 
+/** Where every key is documented; absolute, since the file is read far from the repository. */
+export const CONFIGURATION_DOCS_URL =
+  'https://github.com/helios-proxy/helios/blob/main/docs/configuration.md';
+
 export const starterConfig = `# yaml-language-server: $schema=${SCHEMA_URL}
 #
-# Helios configuration. Every key is documented in docs/configuration.md.
+# Helios configuration. Every key and its default is documented at
+# ${CONFIGURATION_DOCS_URL}
 # Durations: milliseconds (1500) or with a unit: 500ms, 10s, 2m, 1h.
 # Values may use environment variables: \${VAR} or \${VAR:-default}.
 
