@@ -17,6 +17,7 @@ import type { Dispatcher } from 'undici';
 import type { Backend } from './backend.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { buildUpstreamHeaders, type RequestFacts } from './forwarded-headers.js';
+import { LENIENT_PARSER, strictHeadOk } from './lenient-parser.js';
 import type { RequestRecord } from './request-record.js';
 import { originFormPath, targetAuthority } from './request-target.js';
 import { type AttemptFailure, mayRetry } from './retry.js';
@@ -138,6 +139,8 @@ export abstract class Exchange
         req.httpVersionMajor > 1 ? ProxyErrorCode.versionNotSupported : ProxyErrorCode.badRequest;
     } else if (req.rawHeaders.length > limits.maxHeaderCount * 2) {
       refusal = ProxyErrorCode.tooManyHeaders;
+    } else if (LENIENT_PARSER && !strictHeadOk(url, req.rawHeaders)) {
+      refusal = ProxyErrorCode.badRequest;
     } else if (url.length > limits.maxUrlLength) {
       refusal = ProxyErrorCode.urlTooLong;
     } else if (url.includes('#')) {

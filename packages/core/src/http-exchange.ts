@@ -14,6 +14,7 @@ import { ProxyErrorCode } from './error-codes.js';
 import { sendError } from './error-response.js';
 import { HeliosError } from './errors.js';
 import { Exchange } from './exchange.js';
+import { LENIENT_PARSER, strictTrailersOk } from './lenient-parser.js';
 import {
   buildClientHeaders,
   dropContentLength,
@@ -138,6 +139,10 @@ export class HttpExchange extends Exchange implements InService {
     const chunks = this.#chunks;
     if (chunks === undefined || this.done) return;
     this.#chunks = undefined;
+    if (LENIENT_PARSER && !strictTrailersOk(this.req.rawTrailers)) {
+      this.refuse(ProxyErrorCode.badRequest);
+      return;
+    }
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     this.#body = body;
     this.bytesIn = body.length;
@@ -227,7 +232,8 @@ export class HttpExchange extends Exchange implements InService {
   }
 
   protected afterStop(code: ProxyErrorCode): void {
-    const answerable = code === ProxyErrorCode.clientBodyTimeout || code === ProxyErrorCode.badRequest;
+    const answerable =
+      code === ProxyErrorCode.clientBodyTimeout || code === ProxyErrorCode.badRequest;
     if (answerable && !this.clientIsGone()) {
       this.respondError(code, true);
       if (!this.#res.headersSent) this.#res.destroy();

@@ -28,7 +28,12 @@ export function buildClientHeaders(raw: readonly (Buffer | string)[], requestId:
       case HeaderKind.TRANSFER_ENCODING:
         // Node re-frames the body; only `chunked` can be re-framed without changing it. Any
         // other coding (a close-delimited `gzip`) would reach the client as if it were identity.
-        if (latin1(raw[i + 1]).trim().toLowerCase() !== 'chunked') throw badCoding(raw[i + 1]);
+        if (
+          latin1(raw[i + 1])
+            .trim()
+            .toLowerCase() !== 'chunked'
+        )
+          throw badCoding(raw[i + 1]);
         continue;
       case HeaderKind.CONNECTION:
         listed = addConnectionTokens(latin1(raw[i + 1]), listed);

@@ -299,6 +299,8 @@ const extensionsAndTrailers: RequestCase[] = [
     send: chunked('3;a=b;c\r\nabc\r\n0\r\n\r\n'),
     status: 200,
     upstream: got('abc'),
+    // LIMITATION: llhttp 8 refuses an extension without a value before another one.
+    onLlhttp8: { status: 400, upstream: undefined },
   },
   {
     name: 'quoted extension value with a space, extension on the last chunk',

@@ -12,8 +12,10 @@
  * Runs are bounded and deterministic: a fixed seed (override with CONFORMANCE_SEED) and
  * numRuns per property; fast-check prints the seed and the shrunk counterexample on failure.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LENIENT_PARSER } from '../../src/lenient-parser.js';
 import {
   expectUpstream,
   type RequestCase,
@@ -424,11 +426,15 @@ const chunkDefect = fc.oneof(
   fc
     .constantFrom('zz', '-1', '+1', '0x1', ' 1', '1 ', '', 'fffffffffffffffffff')
     .map((size) => `${size}\r\nx\r\n`),
-  fc.constant('1\r\nxy\r\n'),
+  // llhttp 8 (Node 20.18/20.19) waits for more instead of refusing chunk data longer than its
+  // size (that request ends in a 408 after timeouts.clientBody, still never forwarded), and
+  // takes a bare CR or LF in chunk framing as CRLF (the backend gets a re-framed, complete
+  // body): none of it is visible from JavaScript (docs/node-versions.md).
+  ...(LENIENT_PARSER
+    ? []
+    : [fc.constant('1\r\nxy\r\n'), fc.constant('1\r\nx\n'), fc.constant('1\rx\r\n')]),
   fc.constant('1\nx\r\n'),
-  fc.constant('1\r\nx\n'),
   fc.constant('1;\r\nx\r\n'),
-  fc.constant('1\rx\r\n'),
 );
 
 describe('properties: a malformed chunked body never reaches the backend complete', () => {
