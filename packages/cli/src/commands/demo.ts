@@ -9,6 +9,7 @@ import type { Invocation } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve.js';
+import type { SignalTrap } from '../signals.js';
 
 type DemoInvocation = Extract<Invocation, { command: 'demo' }>;
 
@@ -45,7 +46,10 @@ function instructions(url: string, backendUrls: readonly string[], adminUrl?: st
   return lines.join('\n');
 }
 
-export async function demoCommand(invocation: DemoInvocation): Promise<ExitCode> {
+export async function demoCommand(
+  invocation: DemoInvocation,
+  signals: SignalTrap,
+): Promise<ExitCode> {
   const fleet = await startBackends({
     count: backendCount,
     host: '127.0.0.1',
@@ -57,7 +61,8 @@ export async function demoCommand(invocation: DemoInvocation): Promise<ExitCode>
     level: invocation.logLevel ?? 'info',
     format: invocation.logFormat ?? 'auto',
   });
-  const running = await serve({ config, log });
+  signals.useLogger(log.logger, log.flush);
+  const running = await serve({ config, log, signals });
   if (running === undefined) {
     await fleet.close();
     log.flush();
