@@ -1,40 +1,58 @@
 /**
- * Live reload of helios.yaml (SIGHUP, --watch). A valid new config is swapped in atomically by
- * the proxy (in-flight requests and upgraded connections keep going) and handed to the health
- * checker; an invalid one is logged with the same report as `helios validate` and the running
- * config keeps serving. Reloads run one at a time; requests that arrive meanwhile collapse into
- * a single follow-up reload, so a burst of signals or file events reads the file once more.
+ * Live reload of helios.yaml (SIGHUP, --watch), the same pipeline in every mode: read and
+ * validate the file (an invalid one is logged with the same report as `helios validate` and the
+ * running config keeps serving), plan the change (config-change.ts), number it as the next
+ * generation and hand it to the mode's `apply`: the single process swaps it in itself, a
+ * cluster primary sends it to every worker and waits for each acknowledgement.
+ *
+ * Reloads run one at a time, in order; requests that arrive meanwhile collapse into a single
+ * follow-up reload, so a burst of signals or file events reads the file once more. The outcome
+ * is logged only once it is known everywhere, and counted (helios_config_reloads_total).
  */
-import type { HeliosConfig, Strategy } from '@helios/core';
-import type { AccessLog } from './access-log.js';
+import type { HeliosConfig } from '@helios/core';
+import type { ConfigChange } from './config-change.js';
+import { planConfigChange } from './config-change.js';
 import { type ConfigOverrides, readConfig } from './config-source.js';
 import type { CliLogger } from './logger.js';
 
-export interface ReloadTargets {
-  proxy: { reload(config: HeliosConfig, strategy?: Strategy): Promise<void> };
-  health: { configure(health: HeliosConfig['health'], backends: HeliosConfig['backends']): void };
-  createStrategy(config: HeliosConfig['strategy']): Strategy;
-  accessLog: AccessLog;
-  logger: CliLogger;
-  /** Told about every reload attempt (the admin server counts them). */
-  onReload?(outcome: 'success' | 'failure'): void;
+/** A worker process that did not take a generation. */
+export interface WorkerFailure {
+  worker: number;
+  pid: number | undefined;
+  reason: string;
 }
 
-export interface ReloaderOptions extends ReloadTargets {
+export interface ApplyReport {
+  /** Worker processes running the new generation; undefined for a single process. */
+  workers?: number;
+  /** Workers that failed to apply it (they keep their previous generation). */
+  failures: WorkerFailure[];
+}
+
+/**
+ * Put generation `generation` into effect. Throwing means nothing changed anywhere (the
+ * generation is not used up); worker failures are reported, not thrown.
+ */
+export type ApplyGeneration = (
+  generation: number,
+  change: ConfigChange,
+) => ApplyReport | Promise<ApplyReport>;
+
+export interface ReloaderOptions {
   configPath: string;
   overrides: ConfigOverrides;
   initial: HeliosConfig;
-  /** --log-level from the command line wins over `logging.level` in every reloaded config. */
-  logLevelOverride: string | undefined;
+  /** Worker processes running (1 for a single process); changing it needs a restart. */
+  workers: number;
+  logger: CliLogger;
+  apply: ApplyGeneration;
+  /** Told about every reload attempt (the admin server counts them). */
+  onReload?(outcome: 'success' | 'failure'): void;
 }
 
 export interface ReloadOutcome {
   applied: boolean;
   generation: number;
-}
-
-function sameStrategy(a: HeliosConfig['strategy'], b: HeliosConfig['strategy']): boolean {
-  return a.name === b.name && JSON.stringify(a.options) === JSON.stringify(b.options);
 }
 
 export class Reloader {
@@ -52,6 +70,11 @@ export class Reloader {
   /** The config currently serving. */
   get config(): HeliosConfig {
     return this.#current;
+  }
+
+  /** The generation serving: 0 for the config read at start, one more per applied reload. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Ask for a reload; `trigger` (SIGHUP, watch) is logged. */
@@ -89,9 +112,16 @@ export class Reloader {
       );
       return rejected();
     }
-    const next = this.#keepRestartOnlySettings(result.config);
+    const change = planConfigChange(this.#current, result.config, {
+      workers: this.#options.workers,
+    });
+    for (const notice of change.restart) {
+      logger.warn({ setting: notice.setting, from: notice.from, to: notice.to }, notice.message);
+    }
+    const generation = this.#generation + 1;
+    let report: ApplyReport;
     try {
-      await this.#apply(next);
+      report = await this.#options.apply(generation, change);
     } catch (error) {
       logger.error(
         { err: error, trigger },
@@ -99,68 +129,36 @@ export class Reloader {
       );
       return rejected();
     }
-    this.#current = next;
-    this.#generation += 1;
-    this.#options.onReload?.('success');
-    logger.info(
-      {
-        trigger,
-        generation: this.#generation,
-        strategy: next.strategy.name,
-        backends: next.backends.map((b) => b.url.origin),
-      },
-      'config reloaded',
-    );
-    return { applied: true, generation: this.#generation };
-  }
-
-  async #apply(next: HeliosConfig): Promise<void> {
-    const { proxy, health, accessLog, logger, createStrategy } = this.#options;
-    const strategy = sameStrategy(this.#current.strategy, next.strategy)
-      ? undefined
-      : createStrategy(next.strategy);
-    const retired = proxy.reload(next, strategy);
-    // The proxy swaps the config at once, then its promise waits until the pools of removed
-    // backends have finished their requests, which a long download or stream can stretch to
-    // minutes. Later reloads must not queue behind that, so wait only for the swap: a failure
-    // to swap has rejected the promise before the next turn of the event loop.
-    let swapped = false;
-    await Promise.race([
-      retired.then(() => {
-        swapped = true;
-      }),
-      new Promise<void>((resolve) => setImmediate(resolve)),
-    ]);
-    if (!swapped) {
-      retired.catch((error: unknown) => {
-        logger.warn({ err: error }, 'closing the connections of removed backends failed');
-      });
-    }
-    health.configure(next.health, next.backends);
-    accessLog.configure(next.accessLog);
-    if (this.#options.logLevelOverride === undefined) logger.level = next.logging.level;
-  }
-
-  /** The listener and admin bind sockets: changing them needs a restart, so keep the old ones. */
-  #keepRestartOnlySettings(next: HeliosConfig): HeliosConfig {
-    const current = this.#current;
-    const { logger } = this.#options;
-    let kept = next;
-    if (next.port !== current.port || next.host !== current.host) {
-      logger.warn(
-        { from: `${current.host}:${current.port}`, to: `${next.host}:${next.port}` },
-        'changing the listen address needs a restart; keeping the current one',
+    this.#current = change.config;
+    this.#generation = generation;
+    const next = change.config;
+    const fields = {
+      trigger,
+      generation,
+      strategy: next.strategy.name,
+      backends: next.backends.map((b) => b.url.origin),
+    };
+    if (report.failures.length > 0) {
+      for (const failure of report.failures) {
+        logger.error(
+          { generation, worker: failure.worker, workerPid: failure.pid, reason: failure.reason },
+          `worker ${failure.worker} (pid ${String(failure.pid)}) did not apply generation ${generation}: ${failure.reason}; it keeps its previous config`,
+        );
+      }
+      const total = (report.workers ?? 0) + report.failures.length;
+      logger.error(
+        { ...fields, workers: report.workers, failed: report.failures.length },
+        `config reload failed in ${report.failures.length} of ${total} workers (generation ${generation}); the others run it`,
       );
-      kept = { ...kept, port: current.port, host: current.host };
+      this.#options.onReload?.('failure');
+      return { applied: true, generation };
     }
-    if (next.limits.maxHeaderSize !== current.limits.maxHeaderSize) {
-      logger.warn('changing limits.maxHeaderSize needs a restart; keeping the current value');
-      kept = { ...kept, limits: { ...kept.limits, maxHeaderSize: current.limits.maxHeaderSize } };
-    }
-    if (JSON.stringify(next.admin) !== JSON.stringify(current.admin)) {
-      logger.warn('changing admin settings needs a restart; keeping the current ones');
-      kept = { ...kept, admin: current.admin };
-    }
-    return kept;
+    this.#options.onReload?.('success');
+    const where = report.workers === undefined ? '' : `, ${report.workers} workers`;
+    logger.info(
+      { ...fields, workers: report.workers },
+      `config reloaded (generation ${generation}${where})`,
+    );
+    return { applied: true, generation };
   }
 }

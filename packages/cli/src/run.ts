@@ -7,8 +7,10 @@
 import { parseInvocation } from './args.js';
 import { ExitCode } from './exit-codes.js';
 import { helpText } from './help.js';
+import { trapSignals } from './signals.js';
 import { UsageError } from './usage-error.js';
 import { cliVersion } from './version.js';
+import { isHeliosWorker } from './workers/worker-env.js';
 
 async function dispatch(argv: readonly string[]): Promise<ExitCode> {
   const invocation = parseInvocation(argv);
@@ -19,14 +21,19 @@ async function dispatch(argv: readonly string[]): Promise<ExitCode> {
     case 'version':
       process.stdout.write(`${cliVersion()}\n`);
       return ExitCode.ok;
-    case 'start':
-      return (await import('./commands/start.js')).startCommand(invocation);
+    case 'start': {
+      // Before anything slow loads: from here on no signal can kill the process unhandled.
+      const signals = trapSignals(isHeliosWorker() ? 'worker' : 'server');
+      return (await import('./commands/start.js')).startCommand(invocation, signals);
+    }
     case 'validate':
       return (await import('./commands/validate.js')).validateCommand(invocation);
     case 'init':
       return (await import('./commands/init.js')).initCommand(invocation);
-    case 'demo':
-      return (await import('./commands/demo.js')).demoCommand(invocation);
+    case 'demo': {
+      const signals = trapSignals('server');
+      return (await import('./commands/demo.js')).demoCommand(invocation, signals);
+    }
   }
 }
 

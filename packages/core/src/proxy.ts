@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Pool } from 'undici';
 import type { Backend } from './backend.js';
 import type { HeliosConfig } from './config/types.js';
 import { inService, startInOrder } from './connection-sequence.js';
@@ -54,6 +55,10 @@ export class HeliosProxy extends EventEmitter {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #tunnels = new Set<Socket>();
+  /** Pools of backends a reload removed, closing once their requests end. */
+  readonly #retiring = new Set<Pool>();
+  /** `accept()` has armed the server's connection tracking (see there). */
+  #accepting = false;
   #closing: Promise<void> | undefined;
 
   constructor(options: ProxyOptions) {
@@ -176,12 +181,37 @@ export class HeliosProxy extends EventEmitter {
   }
 
   /**
-   * Swap backends, strategy, timeouts, limits and retry settings at once. Requests in flight
-   * finish on the pools they started on; pools of unchanged backends are reused; removed pools
-   * close once their requests end; upgraded connections are untouched. `port`, `host` and
-   * `limits.maxHeaderSize` need a restart.
+   * Serve a client connection accepted elsewhere instead of through `listen()`: a cluster
+   * primary accepts every connection and passes the socket to a worker process. The socket must
+   * not have been read from. After `close()` began, the socket is closed instead.
    */
-  async reload(config: HeliosConfig, strategy?: Strategy): Promise<void> {
+  accept(socket: Socket): void {
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    if (!this.#accepting) {
+      this.#accepting = true;
+      // Node's HTTP server enforces `headersTimeout` and finds idle connections (for the drain)
+      // only once it has emitted 'listening'; a server fed sockets without binding must emit it.
+      if (!this.#server.listening) this.#server.emit('listening');
+    }
+    // The server's own accept path sets this; a socket handed in skips that path.
+    socket.setNoDelay(true);
+    this.#server.emit('connection', socket);
+    // A socket accepted with `pauseOnConnect` starts paused; the HTTP parser needs it flowing.
+    socket.resume();
+  }
+
+  /**
+   * Swap backends, strategy, timeouts, limits and retry settings at once, synchronously: when
+   * this returns, every new request uses the new config (it throws, changing nothing in
+   * effect, if the new generation cannot be built). Requests in flight finish on the pools they
+   * started on; pools of unchanged backends are reused; removed pools close in the background
+   * once their requests end, so a long download never delays the swap or a later reload;
+   * upgraded connections are untouched. `port`, `host` and `limits.maxHeaderSize` need a restart.
+   */
+  reload(config: HeliosConfig, strategy?: Strategy): void {
     const old = this.#rt.current;
     const nextStrategy = strategy ?? old.strategy;
     const byId = new Map<string, Upstream>();
@@ -217,11 +247,23 @@ export class HeliosProxy extends EventEmitter {
       backends,
       forwarding: forwardingOptions(config),
     };
-    const retired = old.upstreams.filter((u) => !reused.has(u));
-    // Requests waiting for a retired backend choose again under the new config.
-    for (const upstream of retired) for (const waiter of upstream.retire()) waiter.reroute();
-    // Pool.close() waits for running requests, then closes the sockets.
-    await Promise.all(retired.map((u) => u.pool.close().catch(() => undefined)));
+    for (const upstream of old.upstreams) {
+      if (reused.has(upstream)) continue;
+      // Requests waiting for a retired backend choose again under the new config.
+      for (const waiter of upstream.retire()) waiter.reroute();
+      this.#retire(upstream.pool);
+    }
+  }
+
+  /** Pool.close() waits for queued and running requests, then closes the sockets. */
+  #retire(pool: Pool): void {
+    this.#retiring.add(pool);
+    pool
+      .close()
+      .catch((err: unknown) => {
+        this.#rt.logger.warn({ err }, 'closing the pool of a removed backend failed');
+      })
+      .finally(() => this.#retiring.delete(pool));
   }
 
   /**
@@ -236,7 +278,8 @@ export class HeliosProxy extends EventEmitter {
       sockets: this.#sockets,
       tunnels: this.#tunnels,
       timeout: this.#rt.current.config.timeouts.drain,
-      pools: () => this.#rt.current.upstreams.map((u) => u.pool),
+      // Retired pools too: a drain that times out must cut their requests as well.
+      pools: () => [...this.#rt.current.upstreams.map((u) => u.pool), ...this.#retiring],
     });
     return this.#closing;
   }

@@ -104,7 +104,11 @@ describe('reload', () => {
         .end();
     });
     await waitFor(() => oldFleet.backend(1).stats.inFlight === 1, 3_000, 'download started');
+    // Awaited as embedders do: the call must not wait for the removed backend's pool to close.
     await proxy.reload(testConfig(newFleet.urls));
+    expect(oldFleet.backend(1).stats.inFlight).toBe(1);
+    expect((await send(port)).text).toContain('Halo dari Server 1');
+    expect(newFleet.backend(1).stats.requests).toBe(1);
     expect(await done).toBe(8 * 1024 * 1024);
   });
 });

@@ -12,6 +12,7 @@ import type { Invocation } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve.js';
+import type { SignalTrap } from '../signals.js';
 
 type DemoInvocation = Extract<Invocation, { command: 'demo' }>;
 
@@ -64,7 +65,10 @@ async function loadTestBackends(): Promise<TestBackends | undefined> {
   }
 }
 
-export async function demoCommand(invocation: DemoInvocation): Promise<ExitCode> {
+export async function demoCommand(
+  invocation: DemoInvocation,
+  signals: SignalTrap,
+): Promise<ExitCode> {
   const testBackends = await loadTestBackends();
   if (testBackends === undefined) {
     process.stderr.write(
@@ -85,7 +89,8 @@ export async function demoCommand(invocation: DemoInvocation): Promise<ExitCode>
     level: invocation.logLevel ?? 'info',
     format: invocation.logFormat ?? 'auto',
   });
-  const running = await serve({ config, log });
+  signals.useLogger(log.logger, log.flush);
+  const running = await serve({ config, log, signals });
   if (running === undefined) {
     await fleet.close();
     log.flush();

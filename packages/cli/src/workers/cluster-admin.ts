@@ -25,6 +25,8 @@ export interface ClusterAdminSources {
   health: AdminHealthEvents;
   backends(): readonly Backend[];
   strategy(): string;
+  /** The config generation the primary runs. */
+  generation(): number;
   listener(): AddressInfo | null;
   collect(): Promise<WorkerReport[]>;
 }
@@ -55,6 +57,7 @@ export function createClusterAdmin(sources: ClusterAdminSources): AdminServer {
     info: { version, strategy },
     reports: clusterReports({
       collect: sources.collect,
+      generation: sources.generation,
       baseStatus: () =>
         buildStatusReport({
           traffic,

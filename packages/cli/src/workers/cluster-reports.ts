@@ -24,6 +24,8 @@ const PRIMARY_SERIES = new Set([
 /** One worker in `/api/status` of a cluster. */
 export interface WorkerStatus {
   pid: number;
+  /** The config generation it runs (the primary's `generation` once a reload reached it). */
+  generation: number;
   /** Open client connections of this worker. */
   connections: number;
   /** Requests it finished in the status window. */
@@ -34,6 +36,8 @@ export interface WorkerStatus {
 
 /** `/api/status` of a cluster: the single-process document plus one entry per worker. */
 export interface ClusterStatusReport extends StatusReport {
+  /** The config generation: 0 for the config read at start, one more per reload. */
+  generation: number;
   workers: WorkerStatus[];
 }
 
@@ -42,6 +46,8 @@ export interface ClusterReportSources {
   collect(): Promise<WorkerReport[]>;
   /** The primary's status: backends' health and global in-flight, transitions, listener. */
   baseStatus(): StatusReport;
+  /** The config generation the primary runs. */
+  generation(): number;
 }
 
 export function clusterReports(sources: ClusterReportSources): AdminReports {
@@ -55,7 +61,7 @@ export function clusterReports(sources: ClusterReportSources): AdminReports {
       return AggregatorRegistry.aggregate([own, ...perWorker]).metrics();
     },
     async status(): Promise<StatusReport> {
-      return mergeStatus(sources.baseStatus(), await sources.collect());
+      return mergeStatus(sources.baseStatus(), await sources.collect(), sources.generation());
     },
   };
 }
@@ -64,6 +70,7 @@ export function clusterReports(sources: ClusterReportSources): AdminReports {
 export function mergeStatus(
   base: StatusReport,
   reports: readonly WorkerReport[],
+  generation: number,
 ): ClusterStatusReport {
   const backends = base.backends.map((b) =>
     mergeBackend(
@@ -98,8 +105,10 @@ export function mergeStatus(
       unroutedRequests: unrouted,
     },
     backends,
+    generation,
     workers: reports.map((r) => ({
       pid: r.pid,
+      generation: r.generation,
       connections: r.status.connections.client,
       requests: r.status.backends.reduce((n, b) => n + b.requests, 0),
       backends: r.status.backends.length,

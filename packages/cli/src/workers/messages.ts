@@ -1,7 +1,7 @@
 /**
- * The IPC vocabulary between the cluster primary and its workers. Every message carries a
- * `helios` tag so other users of the channel (prom-client, Node's own cluster messages) are
- * told apart; everything is plain JSON.
+ * The IPC vocabulary between the cluster primary and its workers, by direction. Every message
+ * is plain JSON with a `helios` tag; a client connection travels as the handle of a `conn`
+ * message. What arrives is checked by message-parse.ts before anything acts on it.
  */
 import type { HealthSource } from '@helios/core';
 import type { StatusReport } from '../admin/index.js';
@@ -18,26 +18,36 @@ export interface HealthChange {
 /** In-flight requests by backend id. */
 export type InFlightCounts = Record<string, number>;
 
+/**
+ * A run of identical outcomes of finished upstream requests, in the order they finished:
+ * [backend id, status (0: no response), failure kind ('' for none), how many].
+ */
+export type OutcomeRun = [string, number, string, number];
+
+export interface StartMessage {
+  helios: 'start';
+  /** The worker's slot (1..N), for logs. */
+  worker: number;
+  /** The config generation `config` is (0 at start, one more per reload). */
+  generation: number;
+  config: string;
+  logLevel: string;
+  logFormat: string;
+  /** Levels the CLI forces over `logging.level` (--log-level), kept across reloads. */
+  logLevelOverride: string | undefined;
+  /** Health changes in effect when the worker starts (applied before it serves). */
+  health: HealthChange[];
+  inFlight: InFlightCounts;
+  /** Milliseconds between in-flight and outcome reports (coalescing window). */
+  reportMs: number;
+  admin: boolean;
+}
+
 export type ToWorker =
-  | {
-      helios: 'start';
-      worker: number;
-      config: string;
-      /** Port to bind (the resolved one in reuse-port mode, the configured one otherwise). */
-      port: number;
-      reusePort: boolean;
-      logLevel: string;
-      logFormat: string;
-      /** Levels the CLI forces over `logging.level` (--log-level), kept across reloads. */
-      logLevelOverride: string | undefined;
-      /** Health changes in effect when the worker starts (applied before it listens). */
-      health: HealthChange[];
-      inFlight: InFlightCounts;
-      /** Milliseconds between in-flight reports (coalescing window). */
-      reportMs: number;
-      admin: boolean;
-    }
-  | { helios: 'reload'; id: number; config: string }
+  | StartMessage
+  | { helios: 'reload'; generation: number; config: string }
+  /** A client connection; the socket is the message's handle. */
+  | { helios: 'conn'; id: number }
   | { helios: 'health'; change: HealthChange }
   | { helios: 'in-flight'; others: InFlightCounts }
   | { helios: 'report'; id: number }
@@ -46,6 +56,8 @@ export type ToWorker =
 /** What a worker says about its own traffic when the admin server asks. */
 export interface WorkerReport {
   pid: number;
+  /** The config generation the worker runs. */
+  generation: number;
   /** `/metrics` series of this worker (prom-client's JSON form). */
   metrics: unknown[];
   status: StatusReport;
@@ -54,25 +66,16 @@ export interface WorkerReport {
 export type FromWorker =
   /** The worker's code is loaded and listening for `start` (earlier messages would be lost). */
   | { helios: 'ready' }
-  | { helios: 'listening'; address: string; port: number }
-  | { helios: 'listen-failed'; message: string; code?: string }
-  | { helios: 'reloaded'; id: number; error?: string | undefined }
-  | { helios: 'passive'; change: HealthChange }
+  /** It runs `generation` and takes connections. */
+  | { helios: 'serving'; generation: number }
+  | { helios: 'start-failed'; message: string }
+  /** It owns connection `id` now: the primary may close its copy of the socket. */
+  | { helios: 'accepted'; id: number }
+  /** It will not serve connection `id` (it is draining, or the socket did not arrive). */
+  | { helios: 'returned'; id: number }
+  /** It is draining (told to, or on its own SIGTERM): no more connections. */
+  | { helios: 'draining' }
+  | { helios: 'reloaded'; generation: number; error?: string | undefined }
+  | { helios: 'outcomes'; runs: OutcomeRun[] }
   | { helios: 'in-flight'; counts: InFlightCounts }
   | { helios: 'report'; id: number; report: WorkerReport };
-
-function tagged(message: unknown): message is { helios: string } {
-  return (
-    message !== null &&
-    typeof message === 'object' &&
-    typeof (message as { helios?: unknown }).helios === 'string'
-  );
-}
-
-export function isToWorker(message: unknown): message is ToWorker {
-  return tagged(message);
-}
-
-export function isFromWorker(message: unknown): message is FromWorker {
-  return tagged(message);
-}

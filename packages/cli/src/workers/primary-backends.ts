@@ -1,7 +1,7 @@
 /**
  * The primary's own backend objects: the one place the global state of each backend lives
- * (health as the primary decided or relayed it, in-flight summed over every worker). The
- * primary forwards no traffic; its active checker and the admin server read these.
+ * (health as the primary decided it, in-flight summed over every worker). The primary forwards
+ * no traffic; its health checker and the admin server read these.
  */
 import { Backend, type HeliosConfig } from '@helios/core';
 
@@ -19,9 +19,4 @@ export function primaryBackends(
     kept.weight = b.weight;
     return kept;
   });
-}
-
-/** The health section the primary runs: active probes on, passive off (workers see traffic). */
-export function primaryHealthConfig(health: HeliosConfig['health']): HeliosConfig['health'] {
-  return { ...health, passive: { ...health.passive, enabled: false } };
 }

@@ -1,154 +1,157 @@
 /**
- * The cluster primary (`workers:` above 1). It forwards no traffic: it forks the workers and
- * replaces the ones that die (with a growing delay when they keep dying), probes the backends
- * once for everyone and relays every health change, sums the workers' in-flight counts and
- * hands each worker the others' totals, reloads every worker on SIGHUP/--watch, drains them
- * all on SIGTERM/SIGINT, and runs the admin server over figures gathered from the workers.
+ * The cluster primary (`workers:` above 1). Like nginx's master, it holds the listening socket
+ * from start to exit; workers come and go behind it and clients never see the port close. It
+ * accepts every connection and hands it to a serving worker (connection-dispatcher.ts); while
+ * none can take it, the connection waits. It forks the workers and replaces the ones that die
+ * or drain (with a growing delay when they keep dying), decides health once for everyone and
+ * relays every verdict, sums the workers' in-flight counts, numbers every reload as a generation
+ * and waits for each worker's acknowledgement, drains everything on SIGTERM/SIGINT, and runs the
+ * admin server over figures gathered from the workers.
+ *
+ * Workers are plain `child_process.fork()`s of the same command, not `node:cluster` workers:
+ * cluster's round-robin handle closes the port when its last worker leaves, and a cluster worker
+ * exits at once when its IPC channel drops. Neither fits the promise above.
  */
-import cluster, { type Worker } from 'node:cluster';
+import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import type { Backend, HeliosConfig } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
-import { createStrategy } from '@helios/strategies';
-import { AccessLog } from '../access-log.js';
-import type { AdminServer, HealthTransition } from '../admin/index.js';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { HeliosConfig } from '@helios/core';
+import type { AdminServer } from '../admin/index.js';
+import type { ConfigChange } from '../config-change.js';
 import type { ConfigOverrides } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
 import { httpUrl } from '../listen-address.js';
+import { describeListenError } from '../listen-error.js';
 import type { LoggerHandle } from '../logger.js';
-import { Reloader } from '../reload.js';
-import { installSignalHandlers } from '../signals.js';
+import { type ApplyReport, Reloader } from '../reload.js';
+import type { SignalTrap } from '../signals.js';
 import { type ConfigWatcher, watchConfig } from '../watch.js';
 import { createClusterAdmin } from './cluster-admin.js';
 import { Coalescer } from './coalescer.js';
 import { encodeConfig } from './config-wire.js';
+import { ConnectionDispatcher, type DispatcherLimits } from './connection-dispatcher.js';
 import { CrashBackoff, type CrashBackoffOptions } from './crash-backoff.js';
-import { HealthRelay } from './health-relay.js';
 import { InFlightTable } from './in-flight-table.js';
-import { chooseListenMode, describeListenMode, type ListenMode } from './listen-mode.js';
-import { type FromWorker, type HealthChange, isFromWorker, type WorkerReport } from './messages.js';
-import { primaryBackends, primaryHealthConfig } from './primary-backends.js';
+import { describeMessage, parseFromWorker } from './message-parse.js';
+import type { FromWorker, WorkerReport } from './messages.js';
+import { PrimaryHealth } from './primary-health.js';
 import { Respawner } from './respawner.js';
-import { WorkerSlot } from './worker-slot.js';
+import { WorkerHandle } from './worker-handle.js';
+import { collectReports, sendGeneration } from './worker-requests.js';
 
 export interface ClusterOptions {
   config: HeliosConfig;
   workers: number;
   log: LoggerHandle;
+  signals: SignalTrap;
   logLevel: string;
   logFormat: string;
   configPath?: string | undefined;
   overrides?: ConfigOverrides;
   watch?: boolean;
   logLevelOverride?: string | undefined;
-  /** Milliseconds between in-flight reports, worker to primary and back (default 5). */
+  /** Milliseconds between in-flight and outcome reports, worker to primary and back (5). */
   reportMs?: number;
   backoff?: CrashBackoffOptions;
-  /** Force a listen mode (tests); default: reuse-port where this Node supports it. */
-  listenMode?: ListenMode;
+  /** Bounds of the wait for a worker (connection-dispatcher.ts). */
+  queue?: DispatcherLimits;
 }
 
 export interface ClusterRunning {
-  url: string;
+  /** Where the cluster listens; undefined when it stopped before listening. */
+  url: string | undefined;
+  /** Resolves with the exit code once every worker has exited and the primary stopped. */
   done: Promise<ExitCode>;
 }
 
 const REPLY_TIMEOUT_MS = 10_000;
 const REPORT_TIMEOUT_MS = 2_000;
 
-type Outcome = { ok: true; port: number; address: string } | { ok: false; reason: string };
+/** How the first start of a slot ended. */
+type StartOutcome = { ok: true } | { ok: false; reason: string };
 
 export class ClusterPrimary {
   readonly #options: ClusterOptions;
   readonly #log: LoggerHandle;
-  readonly #mode: ListenMode;
-  readonly #slots = new Map<number, WorkerSlot>();
+  /** Every live worker process, by id (a draining one and its replacement share a slot). */
+  readonly #workers = new Map<number, WorkerHandle>();
+  /** The worker currently filling each slot. */
+  readonly #slots = new Map<number, WorkerHandle>();
+  readonly #firstStart = new Map<number, (outcome: StartOutcome) => void>();
   readonly #backoff: CrashBackoff;
+  readonly #respawner: Respawner;
+  readonly #dispatcher: ConnectionDispatcher;
   readonly #inFlight = new InFlightTable();
   readonly #inFlightFlush: Coalescer;
   readonly #sentInFlight = new Map<number, string>();
-  readonly #relay: HealthRelay;
-  readonly #checker: HealthChecker;
+  readonly #health: PrimaryHealth;
   readonly #events = new EventEmitter();
-  readonly #respawner: Respawner;
-  readonly #startWaiters = new Map<number, (outcome: Outcome) => void>();
   #config: HeliosConfig;
-  #backends: Backend[];
-  #port: number;
-  #address = '';
-  #messageId = 0;
-  #stopping = false;
+  #generation = 0;
+  #server: Server | undefined;
+  #address: { address: string; port: number } | undefined;
   #admin: AdminServer | undefined;
-  #onAllExited: (() => void) | undefined;
+  #watcher: ConfigWatcher | undefined;
+  #serial = 0;
+  #reportId = 0;
+  #failed = false;
+  #stopping: Promise<ExitCode> | undefined;
+  #allExited: (() => void) | undefined;
+  #finish: (code: ExitCode) => void = () => {};
+  readonly #done = new Promise<ExitCode>((resolve) => {
+    this.#finish = resolve;
+  });
 
   constructor(options: ClusterOptions) {
     this.#options = options;
     this.#log = options.log;
     this.#config = options.config;
-    this.#port = options.config.port;
-    this.#mode = options.listenMode ?? chooseListenMode();
     this.#backoff = new CrashBackoff(options.backoff);
     this.#respawner = new Respawner(this.#backoff, (slot) => {
-      if (!this.#stopping) void this.#fork(slot);
+      if (this.#stopping === undefined) this.#spawn(slot);
     });
-    this.#backends = primaryBackends(options.config);
+    this.#dispatcher = new ConnectionDispatcher(options.log.logger, options.queue);
     this.#inFlightFlush = new Coalescer(options.reportMs ?? 5, () => this.#shareInFlight());
-    const logger = this.#log.logger;
-    this.#relay = new HealthRelay({
-      backends: () => this.#backends,
-      broadcast: (change, except) => {
-        for (const slot of this.#slots.values()) {
-          if (slot.slot !== except) slot.send({ helios: 'health', change });
-        }
+    this.#health = new PrimaryHealth(options.config, options.log.logger, {
+      broadcast: (change) => {
+        for (const worker of this.#workers.values()) worker.send({ helios: 'health', change });
       },
-      sendTo: (worker, change) => this.#slots.get(worker)?.send({ helios: 'health', change }),
       record: (transition) => this.#events.emit('transition', transition),
     });
-    this.#checker = createHealthChecker({
-      health: primaryHealthConfig(options.config.health),
-      backends: options.config.backends,
-      logger,
-    });
-    this.#checker.on('transition', (t: HealthTransition) => {
-      if (t.source === 'active') this.#relay.active(toChange(t));
-    });
-    this.#checker.update(this.#backends);
   }
 
-  /** Fork the workers and serve; resolves once all listen, or undefined after logging why not. */
-  async start(): Promise<ClusterRunning | undefined> {
+  /** Listen, fork the workers and serve; resolves once all serve (or it stopped, or failed). */
+  async start(): Promise<ClusterRunning> {
+    const { signals } = this.#options;
+    // First of all: a stop from now on drains whatever has started by then.
+    signals.onStop(() => void this.stop());
+    signals.onForcedExit(() => {
+      for (const worker of this.#workers.values()) worker.process.kill('SIGKILL');
+    });
     const logger = this.#log.logger;
     const config = this.#config;
     if (!(await this.#startAdmin())) return this.#giveUp();
-    cluster.schedulingPolicy = cluster.SCHED_RR;
-    cluster.on('message', this.#onMessage);
-    cluster.on('exit', this.#onExit);
+    if (this.#stopping !== undefined) return { url: undefined, done: this.#done };
+    if (!(await this.#listen())) return this.#giveUp();
+    if (this.#stopping !== undefined) return { url: undefined, done: this.#done };
 
-    // The first worker binds (and, with port 0, picks) the port the others then share.
-    const first = await this.#fork(1);
-    if (!first.ok) return this.#giveUp(first.reason);
-    if (this.#mode === 'reuse-port') this.#port = first.port;
-    this.#address = first.address;
-    const rest: Promise<Outcome>[] = [];
-    for (let slot = 2; slot <= this.#options.workers; slot++) rest.push(this.#fork(slot));
-    const failed = (await Promise.all(rest)).find((o) => !o.ok);
+    const starts: Promise<StartOutcome>[] = [];
+    for (let slot = 1; slot <= this.#options.workers; slot++) {
+      starts.push(new Promise((resolve) => this.#firstStart.set(slot, resolve)));
+      this.#spawn(slot);
+    }
+    const outcomes = await Promise.all(starts);
+    const port = this.#address?.port ?? config.port;
+    const url = httpUrl(config.host, port);
+    if (this.#stopping !== undefined) return { url, done: this.#done };
+    const failed = outcomes.find((o) => !o.ok);
     if (failed !== undefined && !failed.ok) return this.#giveUp(failed.reason);
 
-    // Signal handlers go in before the listening line: whoever waits for it may signal at once.
-    const done = this.#serveUntilStopped();
-    const url = httpUrl(config.host, first.port);
     const backends = config.backends.map((b) => b.url.origin);
     const workers = this.#options.workers;
     logger.info(
-      {
-        address: url,
-        port: first.port,
-        strategy: config.strategy.name,
-        backends,
-        workers,
-        listenMode: this.#mode,
-      },
-      `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')}; ${workers} workers, ${describeListenMode(this.#mode)})`,
+      { address: url, port, strategy: config.strategy.name, backends, workers },
+      `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')}; ${workers} workers behind the primary's socket)`,
     );
     if (this.#admin !== undefined) {
       const a = this.#admin.address();
@@ -158,62 +161,30 @@ export class ClusterPrimary {
           `admin listening on ${httpUrl(a.address, a.port)}/`,
         );
     }
-    return { url, done };
+    this.#startReloads();
+    return { url, done: this.#done };
   }
 
-  #serveUntilStopped(): Promise<ExitCode> {
-    const logger = this.#log.logger;
-    const configPath = this.#options.configPath;
-    const reloader =
-      configPath === undefined
-        ? undefined
-        : new Reloader({
-            configPath,
-            overrides: this.#options.overrides ?? {},
-            initial: this.#config,
-            logLevelOverride: this.#options.logLevelOverride,
-            proxy: { reload: (next) => this.#reloadWorkers(next) },
-            health: {
-              configure: (health, backends) =>
-                this.#checker.configure(primaryHealthConfig(health), backends),
-            },
-            createStrategy: (s) => createStrategy(s),
-            // The primary serves no requests; the workers keep the access log.
-            accessLog: new AccessLog(new EventEmitter(), this.#log.stdout),
-            logger,
-            onReload: (outcome) => this.#admin?.recordReload(outcome),
-          });
-    let watcher: ConfigWatcher | undefined;
-    if (reloader !== undefined && configPath !== undefined && this.#options.watch === true) {
-      watcher = watchConfig(configPath, () => void reloader.request('watch'), logger);
-    }
-    return new Promise<ExitCode>((resolve) => {
-      const uninstall = installSignalHandlers(
-        {
-          reload: reloader === undefined ? undefined : () => void reloader.request('SIGHUP'),
-          flush: this.#log.flush,
-          shutdown: () => {
-            watcher?.close();
-            void this.stop().then((code) => {
-              uninstall();
-              resolve(code);
-            });
-          },
-        },
-        logger,
-      );
-    });
+  /**
+   * Drain every worker (each finishes its in-flight requests for up to `timeouts.drain`), then
+   * stop the primary. The listening socket closes first; connections already handed to a worker
+   * are served by it, those still waiting for a worker (none is serving) are closed.
+   */
+  stop(): Promise<ExitCode> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
   }
 
-  /** Drain every worker (each finishes its in-flight requests), then stop the primary. */
-  async stop(): Promise<ExitCode> {
-    this.#stopping = true;
+  async #stop(): Promise<ExitCode> {
     this.#respawner.cancelAll();
+    this.#watcher?.close();
+    this.#server?.close();
+    this.#dispatcher.stop();
     const allExited = new Promise<void>((resolve) => {
-      this.#onAllExited = resolve;
-      if (this.#slots.size === 0) resolve();
+      this.#allExited = resolve;
     });
-    for (const slot of this.#slots.values()) slot.send({ helios: 'drain' });
+    if (this.#workers.size === 0) this.#allExited?.();
+    for (const worker of this.#workers.values()) this.#tellToStop(worker);
     const grace = this.#config.timeouts.drain + 5_000;
     let timer: NodeJS.Timeout | undefined;
     const forced = await Promise.race([
@@ -223,197 +194,318 @@ export class ClusterPrimary {
       }),
     ]);
     clearTimeout(timer);
-    let code: ExitCode = ExitCode.ok;
+    let code: ExitCode = this.#failed ? ExitCode.runtime : ExitCode.ok;
     if (forced) {
       this.#log.logger.error(
-        { workers: [...this.#slots.values()].map((s) => s.pid) },
+        { workers: [...this.#workers.values()].map((w) => w.pid) },
         `workers still running ${grace} ms after the drain began; killing them`,
       );
-      for (const slot of this.#slots.values()) slot.process.kill('SIGKILL');
+      for (const worker of this.#workers.values()) worker.process.kill('SIGKILL');
       code = ExitCode.runtime;
     }
+    this.#dispatcher.close();
     this.#inFlightFlush.cancel();
-    cluster.off('message', this.#onMessage);
-    cluster.off('exit', this.#onExit);
     await this.#admin?.close().catch(() => undefined);
-    await this.#checker.close().catch(() => undefined);
+    await this.#health.close().catch(() => undefined);
     this.#log.logger.info('stopped');
+    this.#finish(code);
     return code;
   }
 
-  /** Workers currently running, by slot (for status pages and tests). */
-  pids(): Map<number, number | undefined> {
-    return new Map([...this.#slots].map(([slot, w]) => [slot, w.pid]));
+  #tellToStop(worker: WorkerHandle): void {
+    worker.stopRequested = true;
+    this.#dispatcher.remove(worker.id);
+    if (worker.stage === 'forked') {
+      // Still loading: nothing in flight, and it cannot read messages yet. It exits on the
+      // signal (its handler, or Node's default if it has none yet); 'ready' gets 'drain' too.
+      worker.process.kill('SIGTERM');
+      return;
+    }
+    if (worker.stage !== 'draining') {
+      worker.stage = 'draining';
+      worker.send({ helios: 'drain' });
+    }
   }
 
-  #fork(slot: number): Promise<Outcome> {
-    const worker = cluster.fork({ HELIOS_WORKER: String(slot) });
-    const entry = new WorkerSlot(slot, worker, Date.now());
-    this.#slots.set(slot, entry);
-    const outcome = new Promise<Outcome>((resolve) => this.#startWaiters.set(slot, resolve));
-    entry.onReady = () => {
-      entry.started = true;
-      entry.send({
-        helios: 'start',
-        worker: slot,
-        config: encodeConfig(this.#config),
-        port: this.#port,
-        reusePort: this.#mode === 'reuse-port',
-        logLevel: this.#options.logLevel,
-        logFormat: this.#options.logFormat,
-        logLevelOverride: this.#options.logLevelOverride,
-        health: this.#relay.snapshot(),
-        inFlight: this.#inFlight.totals(),
-        reportMs: this.#options.reportMs ?? 5,
-        admin: this.#config.admin !== undefined,
+  async #listen(): Promise<boolean> {
+    const config = this.#config;
+    const server = createServer({ pauseOnConnect: true }, (socket: Socket) =>
+      this.#dispatcher.accept(socket),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: config.port, host: config.host }, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    };
-    return outcome;
+    } catch (error) {
+      this.#log.logger.error(
+        { err: error },
+        describeListenError(
+          error,
+          `${config.host}:${config.port}`,
+          '--port or port: in helios.yaml',
+        ),
+      );
+      return false;
+    }
+    // Accept errors (EMFILE under a connection flood) must not end the process.
+    server.on('error', (error) => {
+      this.#log.logger.warn({ err: error }, 'error on the listening socket');
+    });
+    this.#server = server;
+    const address = server.address();
+    if (address !== null && typeof address === 'object') {
+      this.#address = { address: address.address, port: address.port };
+    }
+    return true;
   }
 
-  readonly #onMessage = (worker: Worker, message: unknown): void => {
-    if (!isFromWorker(message)) return;
-    const entry = this.#slotOf(worker);
-    if (entry === undefined) return;
-    this.#handle(entry, message);
-  };
+  #spawn(slot: number): void {
+    // The same command again, told by HELIOS_WORKER which slot it fills (see worker-env.ts).
+    const child: ChildProcess = fork(process.argv[1] ?? '', process.argv.slice(2), {
+      env: { ...process.env, HELIOS_WORKER: String(slot) },
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    const worker = new WorkerHandle(++this.#serial, slot, child, Date.now());
+    this.#workers.set(worker.id, worker);
+    this.#slots.set(slot, worker);
+    this.#log.logger.debug(
+      { worker: slot, workerPid: child.pid },
+      `worker ${slot} forked (pid ${String(child.pid)})`,
+    );
+    child.on('message', (raw: unknown, handle: unknown) => this.#onMessage(worker, raw, handle));
+    // Not 'disconnect': Node postpones it forever while a handle awaits the dead process's
+    // acknowledgement. 'close' comes once the process exited and its channel was read to the
+    // end; the messages read last are emitted on the next ticks, so their acknowledgements
+    // count before what was not acknowledged goes to another worker.
+    child.on('close', () => setImmediate(() => this.#dispatcher.lost(worker.id)));
+    child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
+    child.on('error', (error) => {
+      this.#log.logger.error({ err: error, worker: slot }, `worker ${slot}: ${error.message}`);
+      // A fork that never ran emits no 'exit'.
+      if (child.pid === undefined) this.#onExit(worker, null, null);
+    });
+  }
 
-  #handle(entry: WorkerSlot, message: FromWorker): void {
-    const logger = this.#log.logger;
+  #onMessage(worker: WorkerHandle, raw: unknown, handle: unknown): void {
+    const message = parseFromWorker(raw);
+    if (message === undefined) {
+      this.#log.logger.debug(
+        { worker: worker.slot, workerPid: worker.pid, message: describeMessage(raw) },
+        'ignored a malformed or unknown IPC message from a worker',
+      );
+      if (typeof (handle as { destroy?: unknown } | undefined)?.destroy === 'function') {
+        (handle as Socket).destroy();
+      }
+      return;
+    }
+    this.#handle(worker, message);
+  }
+
+  #handle(worker: WorkerHandle, message: FromWorker): void {
     switch (message.helios) {
       case 'ready':
-        entry.onReady();
+        this.#sendStart(worker);
         return;
-      case 'listening': {
-        entry.listening = true;
-        const replaced = this.#backoff.streak(entry.slot) > 0;
-        logger.info(
-          { worker: entry.slot, workerPid: entry.pid, port: message.port },
-          replaced
-            ? `worker ${entry.slot} replaced: pid ${entry.pid} is serving`
-            : `worker ${entry.slot} ready (pid ${entry.pid})`,
-        );
-        this.#settle(entry.slot, { ok: true, port: message.port, address: message.address });
+      case 'serving':
+        this.#serving(worker, message.generation);
         return;
-      }
-      case 'listen-failed':
-        this.#settle(entry.slot, { ok: false, reason: message.message });
+      case 'start-failed':
+        this.#settleFirstStart(worker, {
+          ok: false,
+          reason: `worker ${worker.slot} could not start: ${message.message}`,
+        });
         return;
-      case 'passive':
-        this.#relay.passive(entry.slot, message.change);
+      case 'accepted':
+        this.#dispatcher.accepted(worker.id, message.id);
+        return;
+      case 'returned':
+        this.#dispatcher.returned(worker.id, message.id);
+        return;
+      case 'draining':
+        this.#draining(worker);
+        return;
+      case 'outcomes':
+        this.#health.outcomes(message.runs);
         return;
       case 'in-flight':
-        this.#inFlight.report(entry.slot, message.counts);
+        this.#inFlight.report(worker.id, message.counts);
         this.#inFlightFlush.changed();
         return;
       case 'reloaded':
       case 'report':
-        entry.answer(message);
+        worker.answer(message);
         return;
     }
   }
 
-  #settle(slot: number, outcome: Outcome): void {
-    const waiter = this.#startWaiters.get(slot);
-    if (waiter === undefined) return;
-    this.#startWaiters.delete(slot);
-    waiter(outcome);
-  }
-
-  readonly #onExit = (worker: Worker, code: number | null, signal: string | null): void => {
-    const entry = this.#slotOf(worker);
-    if (entry === undefined) return;
-    this.#slots.delete(entry.slot);
-    this.#sentInFlight.delete(entry.slot);
-    entry.abandon();
-    this.#inFlight.remove(entry.slot);
-    this.#inFlightFlush.changed();
-    this.#relay.workerGone(entry.slot);
-    const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
-    if (!entry.listening) {
-      this.#settle(entry.slot, {
-        ok: false,
-        reason: `worker ${entry.slot} exited (${how}) before listening`,
-      });
-    }
-    if (this.#stopping) {
-      if (this.#slots.size === 0) this.#onAllExited?.();
+  /** The worker can receive messages: start it with the newest generation, unless stopping. */
+  #sendStart(worker: WorkerHandle): void {
+    if (worker.stopRequested || this.#stopping !== undefined) {
+      worker.stage = 'draining';
+      worker.send({ helios: 'drain' });
       return;
     }
-    const delay = this.#respawner.crashed(entry.slot, Date.now() - entry.startedAt);
-    const streak = this.#backoff.streak(entry.slot);
+    if (worker.stage !== 'forked') return;
+    worker.stage = 'starting';
+    worker.send({
+      helios: 'start',
+      worker: worker.slot,
+      generation: this.#generation,
+      config: encodeConfig(this.#config),
+      logLevel: this.#options.logLevel,
+      logFormat: this.#options.logFormat,
+      logLevelOverride: this.#options.logLevelOverride,
+      health: this.#health.snapshot(),
+      inFlight: this.#inFlight.totals(),
+      reportMs: this.#options.reportMs ?? 5,
+      admin: this.#config.admin !== undefined,
+    });
+  }
+
+  #serving(worker: WorkerHandle, generation: number): void {
+    if (worker.stage !== 'starting') return;
+    worker.stage = 'serving';
+    worker.served = true;
+    worker.generation = generation;
+    // Ids above the worker count belong to replacements (the first N are the start-up ones).
+    const replaced = worker.id > this.#options.workers;
+    this.#log.logger.info(
+      { worker: worker.slot, workerPid: worker.pid, port: this.#address?.port, generation },
+      replaced
+        ? `worker ${worker.slot} replaced: pid ${worker.pid} is serving`
+        : `worker ${worker.slot} ready (pid ${worker.pid})`,
+    );
+    this.#dispatcher.add(worker);
+    this.#settleFirstStart(worker, { ok: true });
+  }
+
+  /** A worker drains: no more connections for it; if the primary did not ask, replace it now. */
+  #draining(worker: WorkerHandle): void {
+    this.#dispatcher.remove(worker.id);
+    const askedByPrimary = worker.stopRequested;
+    worker.stage = 'draining';
+    if (askedByPrimary || this.#stopping !== undefined) return;
+    if (this.#slots.get(worker.slot) !== worker) return;
+    this.#log.logger.info(
+      { worker: worker.slot, workerPid: worker.pid },
+      `worker ${worker.slot} (pid ${worker.pid}) is draining on its own; starting its replacement`,
+    );
+    this.#spawn(worker.slot);
+  }
+
+  #settleFirstStart(worker: WorkerHandle, outcome: StartOutcome): void {
+    const settle = this.#firstStart.get(worker.slot);
+    if (settle === undefined) return;
+    this.#firstStart.delete(worker.slot);
+    settle(outcome);
+  }
+
+  #onExit(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    if (!this.#workers.delete(worker.id)) return;
+    this.#dispatcher.remove(worker.id);
+    worker.abandon();
+    this.#sentInFlight.delete(worker.id);
+    this.#inFlight.remove(worker.id);
+    this.#inFlightFlush.changed();
+    const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
+    if (!worker.served) {
+      this.#settleFirstStart(worker, {
+        ok: false,
+        reason: `worker ${worker.slot} exited (${how}) before serving`,
+      });
+    }
+    if (this.#stopping !== undefined) {
+      if (this.#workers.size === 0) this.#allExited?.();
+      return;
+    }
+    if (this.#slots.get(worker.slot) !== worker) {
+      // It drained on its own and its replacement is in place already.
+      this.#log.logger.info(
+        { worker: worker.slot, workerPid: worker.pid, code, signal },
+        `worker ${worker.slot} (pid ${worker.pid}) finished draining and exited`,
+      );
+      return;
+    }
+    const delay = this.#respawner.crashed(worker.slot, Date.now() - worker.startedAt);
+    const streak = this.#backoff.streak(worker.slot);
     this.#log.logger.error(
       {
-        worker: entry.slot,
-        workerPid: entry.pid,
+        worker: worker.slot,
+        workerPid: worker.pid,
         code,
         signal,
         restartInMs: delay,
         crashes: streak,
       },
       delay === 0
-        ? `worker ${entry.slot} (pid ${entry.pid}) died (${how}); replacing it now`
-        : `worker ${entry.slot} (pid ${entry.pid}) died (${how}), ${streak} times in a row; replacing it in ${delay} ms`,
+        ? `worker ${worker.slot} (pid ${worker.pid}) died (${how}); replacing it now`
+        : `worker ${worker.slot} (pid ${worker.pid}) died (${how}), ${streak} times in a row; replacing it in ${delay} ms`,
     );
-  };
-
-  #slotOf(worker: Worker): WorkerSlot | undefined {
-    for (const entry of this.#slots.values()) if (entry.process === worker) return entry;
-    return undefined;
   }
 
   /** Give every worker the in-flight totals of the others (only when they changed). */
   #shareInFlight(): void {
     const totals = this.#inFlight.totals();
-    for (const backend of this.#backends) backend.externalInFlight = totals[backend.id] ?? 0;
-    for (const entry of this.#slots.values()) {
-      const others = this.#inFlight.othersOf(entry.slot, totals);
+    for (const backend of this.#health.backends) {
+      backend.externalInFlight = totals[backend.id] ?? 0;
+    }
+    for (const worker of this.#workers.values()) {
+      const others = this.#inFlight.othersOf(worker.id, totals);
       const key = JSON.stringify(others);
-      if (this.#sentInFlight.get(entry.slot) === key) continue;
-      this.#sentInFlight.set(entry.slot, key);
-      entry.send({ helios: 'in-flight', others });
+      if (this.#sentInFlight.get(worker.id) === key) continue;
+      this.#sentInFlight.set(worker.id, key);
+      worker.send({ helios: 'in-flight', others });
     }
   }
 
-  /** Reload: every worker swaps config (no request dropped), then the primary's own view. */
-  async #reloadWorkers(next: HeliosConfig): Promise<void> {
-    if (next.workers !== this.#config.workers) {
-      this.#log.logger.warn(
-        { from: this.#config.workers, to: next.workers },
-        `changing workers needs a restart; keeping ${this.#options.workers} worker processes`,
-      );
+  #startReloads(): void {
+    const configPath = this.#options.configPath;
+    if (configPath === undefined) return;
+    const logger = this.#log.logger;
+    const reloader = new Reloader({
+      configPath,
+      overrides: this.#options.overrides ?? {},
+      initial: this.#config,
+      workers: this.#options.workers,
+      logger,
+      apply: (generation, change) => this.#applyGeneration(generation, change),
+      onReload: (outcome) => this.#admin?.recordReload(outcome),
+    });
+    if (this.#options.watch === true) {
+      this.#watcher = watchConfig(configPath, () => void reloader.request('watch'), logger);
     }
-    const id = ++this.#messageId;
+    // A SIGHUP that arrived during start-up reloads now.
+    this.#options.signals.onReload(() => void reloader.request('SIGHUP'));
+  }
+
+  /**
+   * Generation `generation` goes to every worker that is starting or serving (in order on each
+   * channel, after its start message), and becomes what every later worker starts with.
+   * Resolves once every worker answered.
+   */
+  #applyGeneration(generation: number, change: ConfigChange): Promise<ApplyReport> {
+    const next = change.config;
     const text = encodeConfig(next);
-    // Workers not started yet will get the new config in their start message.
     this.#config = next;
-    const live = [...this.#slots.values()].filter((entry) => entry.started);
-    const replies = await Promise.all(
-      live.map((entry) =>
-        entry.ask({ helios: 'reload', id, config: text }, 'reloaded', REPLY_TIMEOUT_MS),
-      ),
+    this.#generation = generation;
+    const live = [...this.#workers.values()].filter(
+      (w) => w.stage === 'starting' || w.stage === 'serving',
     );
-    this.#backends = primaryBackends(next, this.#backends);
-    this.#relay.retain(new Set(this.#backends.map((b) => b.id)));
-    this.#checker.update(this.#backends);
-    const failures = replies
-      .map((reply, i) => {
-        const slot = live[i]?.slot;
-        if (reply === undefined) return `worker ${slot} did not answer`;
-        return reply.error === undefined ? undefined : `worker ${slot}: ${reply.error}`;
-      })
-      .filter((f): f is string => f !== undefined);
-    if (failures.length > 0) throw new Error(`reload failed in ${failures.join('; ')}`);
+    const acknowledged = sendGeneration(live, generation, text, REPLY_TIMEOUT_MS);
+    // The primary's own health view moves in the same turn, after the messages left.
+    this.#health.configure(next);
+    return acknowledged;
   }
 
-  async #collectReports(): Promise<WorkerReport[]> {
-    const id = ++this.#messageId;
-    const replies = await Promise.all(
-      [...this.#slots.values()].map((entry) =>
-        entry.ask({ helios: 'report', id }, 'report', REPORT_TIMEOUT_MS),
-      ),
-    );
-    return replies.flatMap((reply) => (reply === undefined ? [] : [reply.report]));
+  #collectReports(): Promise<WorkerReport[]> {
+    const serving = [...this.#workers.values()].filter((w) => w.stage === 'serving');
+    return collectReports(serving, ++this.#reportId, REPORT_TIMEOUT_MS);
   }
 
   async #startAdmin(): Promise<boolean> {
@@ -423,15 +515,16 @@ export class ClusterPrimary {
       config: adminConfig,
       logger: this.#log.logger,
       health: this.#events,
-      backends: () => this.#backends,
+      backends: () => this.#health.backends,
       strategy: () => this.#config.strategy.name,
+      generation: () => this.#generation,
       listener: () =>
-        this.#address === ''
+        this.#address === undefined
           ? null
           : {
-              address: this.#address,
-              port: this.#port,
-              family: this.#address.includes(':') ? 'IPv6' : 'IPv4',
+              address: this.#address.address,
+              port: this.#address.port,
+              family: this.#address.address.includes(':') ? 'IPv6' : 'IPv4',
             },
       collect: () => this.#collectReports(),
     });
@@ -450,24 +543,15 @@ export class ClusterPrimary {
     }
   }
 
-  async #giveUp(reason?: string): Promise<undefined> {
+  async #giveUp(reason?: string): Promise<ClusterRunning> {
     if (reason !== undefined) this.#log.logger.error({ reason }, `not started: ${reason}`);
-    await this.stop();
-    return undefined;
+    this.#failed = true;
+    void this.stop();
+    return { url: undefined, done: this.#done };
   }
 }
 
-function toChange(t: HealthTransition): HealthChange {
-  return {
-    backend: t.backend,
-    source: t.source,
-    healthy: t.healthy,
-    reason: t.reason,
-    downForMs: t.downForMs,
-  };
-}
-
 /** Run Helios as a primary with `options.workers` worker processes. */
-export function runCluster(options: ClusterOptions): Promise<ClusterRunning | undefined> {
+export function runCluster(options: ClusterOptions): Promise<ClusterRunning> {
   return new ClusterPrimary(options).start();
 }

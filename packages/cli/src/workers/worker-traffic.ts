@@ -16,9 +16,11 @@ export class WorkerTraffic {
   readonly #traffic = new TrafficRecorder();
   readonly #metrics: HeliosMetrics;
   readonly #status: StatusSources;
+  readonly #generation: () => number;
 
-  constructor(proxy: HeliosProxy) {
+  constructor(proxy: HeliosProxy, generation: () => number) {
     this.#proxy = proxy;
+    this.#generation = generation;
     const version = cliVersion();
     const strategy = () => proxy.config.strategy.name;
     const activeConnections = () => proxy.activeConnections;
@@ -51,6 +53,7 @@ export class WorkerTraffic {
   async report(): Promise<WorkerReport> {
     return {
       pid: process.pid,
+      generation: this.#generation(),
       metrics: await this.#metrics.registry.getMetricsAsJSON(),
       status: buildStatusReport(this.#status),
     };

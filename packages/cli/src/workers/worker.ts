@@ -1,68 +1,73 @@
 /**
- * A cluster worker: runs the proxy with the config the primary sends, applies the primary's
- * health changes and in-flight totals, reports its passive ejections and in-flight counts, and
- * drains when told. It never reads helios.yaml and never handles SIGINT/SIGHUP itself (a
- * Ctrl-C reaches the whole process group; the primary coordinates the stop).
+ * A cluster worker process. It binds no socket: the primary accepts every client connection and
+ * passes it here over IPC, and the worker serves it with the ordinary proxy, built from the
+ * config generation the primary sends. It applies newer generations atomically and ignores
+ * older ones, applies the primary's health verdicts and in-flight totals, reports its request
+ * outcomes and in-flight counts, and drains when told to, on its own SIGTERM, or when the
+ * primary disappears. It never reads helios.yaml and ignores SIGINT/SIGHUP (a Ctrl-C reaches
+ * the whole process group; the primary coordinates the stop).
+ *
+ * Signals are trapped before this module loads (run.ts). A worker told to stop before it was
+ * started exits at once: nothing is in flight, and it will never be started.
  */
+import type { Socket } from 'node:net';
 import { createProxy, type HeliosConfig, type HeliosProxy, type Strategy } from '@helios/core';
 import { createStrategy } from '@helios/strategies';
 import { AccessLog } from '../access-log.js';
+import { applyConfigChange } from '../apply-config.js';
 import type { LogFormat, LogLevelName } from '../args.js';
+import { planConfigChange } from '../config-change.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger, type LoggerHandle } from '../logger.js';
+import type { SignalTrap } from '../signals.js';
 import { decodeConfig } from './config-wire.js';
 import { CountingStrategy } from './counting-strategy.js';
+import { HandedSockets } from './handed-sockets.js';
 import { InFlightReporter } from './in-flight-reporter.js';
-import { type FromWorker, isToWorker, type ToWorker } from './messages.js';
+import { describeMessage, parseToWorker } from './message-parse.js';
+import type { FromWorker, StartMessage, ToWorker } from './messages.js';
+import { OutcomeBatch } from './outcome-batch.js';
 import { WorkerHealth } from './worker-health.js';
 import { WorkerTraffic } from './worker-traffic.js';
 
-type StartMessage = Extract<ToWorker, { helios: 'start' }>;
+/** Longest wait, when a drain begins, for just-handed connections to be read from. */
+const SETTLE_MAX_MS = 1_000;
 
 function send(message: FromWorker): void {
   if (process.connected) process.send?.(message);
 }
 
-function waitForStart(): Promise<StartMessage> {
-  return new Promise((resolve) => {
-    const onMessage = (message: unknown): void => {
-      if (!isToWorker(message) || message.helios !== 'start') return;
-      process.off('message', onMessage);
-      resolve(message);
-    };
-    process.on('message', onMessage);
-    send({ helios: 'ready' });
-  });
+function isSocket(handle: unknown): handle is Socket {
+  return (
+    typeof handle === 'object' &&
+    handle !== null &&
+    typeof (handle as Partial<Socket>).destroy === 'function' &&
+    typeof (handle as Partial<Socket>).setNoDelay === 'function'
+  );
 }
 
-function sameStrategy(a: HeliosConfig['strategy'], b: HeliosConfig['strategy']): boolean {
-  return a.name === b.name && JSON.stringify(a.options) === JSON.stringify(b.options);
-}
-
-class Worker {
+/** The serving part of a worker, built from the primary's start message. */
+class ServingWorker {
   readonly #start: StartMessage;
   readonly #log: LoggerHandle;
   readonly #proxy: HeliosProxy;
   readonly #health: WorkerHealth;
   readonly #reporter: InFlightReporter;
+  readonly #outcomes: OutcomeBatch;
   readonly #accessLog: AccessLog;
   readonly #traffic: WorkerTraffic | undefined;
+  readonly #handed = new HandedSockets();
   #config: HeliosConfig;
+  #generation: number;
   #stopping: Promise<ExitCode> | undefined;
-  #finish: (code: ExitCode) => void = () => {};
-  /** Resolves with the exit code once the worker has drained. */
-  readonly done = new Promise<ExitCode>((resolve) => {
-    this.#finish = resolve;
-  });
 
-  constructor(start: StartMessage, config: HeliosConfig) {
+  constructor(start: StartMessage, log: LoggerHandle) {
     this.#start = start;
+    this.#log = log;
+    this.#generation = start.generation;
+    const config = decodeConfig(start.config);
     this.#config = config;
-    this.#log = createLogger({
-      level: start.logLevel as LogLevelName,
-      format: start.logFormat as LogFormat,
-    });
-    const logger = this.#log.logger.child({ worker: start.worker });
+    const logger = this.logger;
     let proxy: HeliosProxy | undefined;
     const backends = () => proxy?.backends ?? [];
     this.#reporter = new InFlightReporter(
@@ -70,19 +75,18 @@ class Worker {
       (counts) => send({ helios: 'in-flight', counts }),
       start.reportMs,
     );
-    this.#health = new WorkerHealth(config, logger, backends, (change) =>
-      send({ helios: 'passive', change }),
-    );
+    this.#outcomes = new OutcomeBatch((runs) => send({ helios: 'outcomes', runs }), start.reportMs);
+    this.#health = new WorkerHealth(config, logger, backends, this.#outcomes);
     proxy = createProxy({
       config,
       strategy: this.#wrap(createStrategy(config.strategy)),
-      health: this.#health.checker,
+      health: this.#health.hooks,
       logger,
     });
     this.#proxy = proxy;
-    this.#accessLog = new AccessLog(proxy, this.#log.stdout);
+    this.#accessLog = new AccessLog(proxy, log.stdout);
     this.#accessLog.configure(config.accessLog);
-    this.#traffic = start.admin ? new WorkerTraffic(proxy) : undefined;
+    this.#traffic = start.admin ? new WorkerTraffic(proxy, () => this.#generation) : undefined;
     for (const change of start.health) this.#health.apply(change);
     this.#reporter.applyOthers(start.inFlight);
   }
@@ -91,33 +95,22 @@ class Worker {
     return this.#log.logger;
   }
 
-  async listen(): Promise<boolean> {
-    try {
-      const address = await this.#proxy.listen({
-        port: this.#start.port,
-        reusePort: this.#start.reusePort,
-        exclusive: this.#start.reusePort,
-      });
-      this.#log.logger.debug(
-        { worker: this.#start.worker, port: address.port, reusePort: this.#start.reusePort },
-        `worker ${this.#start.worker} listening`,
-      );
-      send({ helios: 'listening', address: address.address, port: address.port });
-      return true;
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const code = (cause as NodeJS.ErrnoException).code;
-      send({
-        helios: 'listen-failed',
-        message: error instanceof Error ? error.message : String(error),
-        ...(code === undefined ? {} : { code }),
-      });
-      return false;
-    }
+  get generation(): number {
+    return this.#generation;
   }
 
-  readonly onMessage = (message: unknown): void => {
-    if (!isToWorker(message)) return;
+  get draining(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  /** A client connection from the primary. */
+  accept(id: number, socket: Socket): void {
+    send({ helios: 'accepted', id });
+    this.#handed.add(socket);
+    this.#proxy.accept(socket);
+  }
+
+  handle(message: Exclude<ToWorker, { helios: 'start' | 'conn' | 'drain' }>): void {
     switch (message.helios) {
       case 'health':
         this.#health.apply(message.change);
@@ -126,55 +119,62 @@ class Worker {
         this.#reporter.applyOthers(message.others);
         return;
       case 'reload':
-        void this.#reload(message.id, message.config);
+        this.#reload(message.generation, message.config);
         return;
       case 'report':
         void this.#report(message.id);
         return;
-      case 'drain':
-        void this.stop();
-        return;
-      case 'start':
-        return;
     }
-  };
+  }
 
   stop(): Promise<ExitCode> {
     this.#stopping ??= (async () => {
       let code: ExitCode = ExitCode.ok;
+      // Connections handed over just before the drain: let their first request begin.
+      await this.#handed.settle(Math.min(SETTLE_MAX_MS, this.#config.timeouts.clientHeader));
       await this.#proxy.close().catch((error: unknown) => {
-        this.#log.logger.error({ err: error }, 'error while draining');
+        this.logger.error({ err: error }, 'error while draining');
         code = ExitCode.runtime;
       });
       this.#reporter.close();
+      this.#outcomes.close();
       this.#traffic?.close();
       this.#accessLog.close();
-      await this.#health.close().catch(() => undefined);
       this.#log.flush();
-      this.#finish(code);
       return code;
     })();
     return this.#stopping;
   }
 
-  async #reload(id: number, text: string): Promise<void> {
+  /**
+   * Apply generation `generation` unless this worker already runs it or a newer one: all of it
+   * in this turn of the event loop (apply-config.ts), then acknowledge.
+   */
+  #reload(generation: number, text: string): void {
+    if (generation <= this.#generation) {
+      send({ helios: 'reloaded', generation });
+      return;
+    }
     try {
-      const next = decodeConfig(text);
-      const strategy = sameStrategy(this.#config.strategy, next.strategy)
-        ? undefined
-        : this.#wrap(createStrategy(next.strategy));
-      await this.#proxy.reload(next, strategy);
-      this.#health.configure(next);
-      this.#accessLog.configure(next.accessLog);
-      if (this.#start.logLevelOverride === undefined) {
-        this.#log.logger.level = next.logging.level;
-      }
-      this.#config = next;
-      send({ helios: 'reloaded', id });
+      const change = planConfigChange(this.#config, decodeConfig(text));
+      applyConfigChange(
+        {
+          proxy: this.#proxy,
+          health: this.#health,
+          accessLog: this.#accessLog,
+          logger: this.logger,
+          logLevelOverride: this.#start.logLevelOverride,
+          createStrategy: (section) => this.#wrap(createStrategy(section)),
+        },
+        change,
+      );
+      this.#config = change.config;
+      this.#generation = generation;
+      send({ helios: 'reloaded', generation });
     } catch (error) {
       send({
         helios: 'reloaded',
-        id,
+        generation,
         error: error instanceof Error ? error.message : String(error),
       });
     }
@@ -190,21 +190,119 @@ class Worker {
   }
 }
 
-/** Entry point of a worker process: serve until the primary says drain (or disappears). */
-export async function runWorker(): Promise<ExitCode> {
-  // The primary coordinates stops and reloads; a group-wide Ctrl-C or SIGHUP is its business.
-  process.on('SIGINT', () => {});
-  process.on('SIGHUP', () => {});
-  const start = await waitForStart();
-  const worker = new Worker(start, decodeConfig(start.config));
-  process.on('message', worker.onMessage);
-  process.on('SIGTERM', () => void worker.stop());
-  process.on('uncaughtException', (error) => {
-    worker.logger.error({ err: error }, 'uncaught exception (the worker keeps serving)');
+/** A worker process from fork to exit: waits for `start`, serves, drains. */
+class WorkerProcess {
+  readonly #signals: SignalTrap;
+  #serving: ServingWorker | undefined;
+  /** Told to stop (by the primary, a signal, or the primary's disappearance). */
+  #stopped = false;
+  #finish: (code: ExitCode) => void = () => {};
+  readonly done = new Promise<ExitCode>((resolve) => {
+    this.#finish = resolve;
   });
-  process.on('unhandledRejection', (reason) => {
-    worker.logger.error({ err: reason }, 'unhandled promise rejection (the worker keeps serving)');
-  });
-  if (!(await worker.listen())) return worker.stop().then(() => ExitCode.runtime);
-  return worker.done;
+
+  constructor(signals: SignalTrap) {
+    this.#signals = signals;
+  }
+
+  run(): Promise<ExitCode> {
+    process.on('message', this.#onMessage);
+    process.on('disconnect', this.#onDisconnect);
+    this.#signals.onStop(() => this.#stop());
+    // Only now can the primary's messages be received; it sends nothing before this.
+    if (!this.#stopped) send({ helios: 'ready' });
+    return this.done;
+  }
+
+  readonly #onMessage = (raw: unknown, handle: unknown): void => {
+    const message = parseToWorker(raw);
+    if (message === undefined) {
+      this.#serving?.logger.debug(
+        { message: describeMessage(raw) },
+        'ignored a malformed or unknown IPC message',
+      );
+      if (isSocket(handle)) handle.destroy();
+      return;
+    }
+    switch (message.helios) {
+      case 'start':
+        this.#begin(message);
+        return;
+      case 'conn':
+        this.#connection(message.id, handle);
+        return;
+      case 'drain':
+        this.#stop();
+        return;
+      default:
+        this.#serving?.handle(message);
+    }
+  };
+
+  #begin(start: StartMessage): void {
+    if (this.#serving !== undefined || this.#stopped) return;
+    const log = createLogger({
+      level: start.logLevel as LogLevelName,
+      format: start.logFormat as LogFormat,
+    });
+    let serving: ServingWorker;
+    try {
+      serving = new ServingWorker(start, {
+        ...log,
+        logger: log.logger.child({ worker: start.worker }),
+      });
+    } catch (error) {
+      send({
+        helios: 'start-failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      log.logger.error({ err: error }, `worker ${start.worker} could not start`);
+      log.flush();
+      this.#stopped = true;
+      this.#finish(ExitCode.runtime);
+      return;
+    }
+    this.#serving = serving;
+    this.#signals.useLogger(serving.logger, log.flush);
+    send({ helios: 'serving', generation: serving.generation });
+  }
+
+  #connection(id: number, handle: unknown): void {
+    const serving = this.#serving;
+    if (!isSocket(handle)) {
+      // The descriptor did not arrive: the primary still holds the connection, and retries it.
+      send({ helios: 'returned', id });
+      return;
+    }
+    if (serving === undefined || serving.draining || this.#stopped) {
+      // Closing this process's copy only: the primary keeps its own until it hears back.
+      handle.destroy();
+      send({ helios: 'returned', id });
+      return;
+    }
+    serving.accept(id, handle);
+  }
+
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const serving = this.#serving;
+    if (serving === undefined) {
+      // Never started: nothing in flight, nothing to drain.
+      this.#finish(ExitCode.ok);
+      return;
+    }
+    send({ helios: 'draining' });
+    void serving.stop().then((code) => this.#finish(code));
+  }
+
+  readonly #onDisconnect = (): void => {
+    this.#serving?.logger.warn('the primary process is gone; draining and exiting');
+    this.#stop();
+  };
+}
+
+/** Entry point of a worker process: serve until told to drain. */
+export function runWorker(signals: SignalTrap): Promise<ExitCode> {
+  return new WorkerProcess(signals).run();
 }

@@ -1,0 +1,88 @@
+/**
+ * What a config change means (config-change.ts), the one plan every mode follows: settings
+ * bound at start keep their running value and are reported, everything else takes effect, and
+ * the strategy is rebuilt only when its own section changed.
+ */
+import { type HeliosConfig, parseConfig } from '@helios/core';
+import { describe, expect, it } from 'vitest';
+import { planConfigChange } from '../src/config-change.js';
+
+function config(lines: string[]): HeliosConfig {
+  return parseConfig(
+    ['backends:', '  - http://127.0.0.1:9001', ...lines, ''].join('\n'),
+    'helios.yaml',
+  );
+}
+
+const current = config(['port: 8080', 'host: 127.0.0.1', 'strategy: round-robin', 'workers: 2']);
+
+describe('planConfigChange', () => {
+  it('applies everything that can change live and keeps the strategy when its section is equal', () => {
+    const next = config([
+      'port: 8080',
+      'host: 127.0.0.1',
+      'strategy: round-robin',
+      'workers: 2',
+      'retries: 0',
+      'accessLog: true',
+    ]);
+    const change = planConfigChange(current, next, { workers: 2 });
+    expect(change.restart).toEqual([]);
+    expect(change.newStrategy).toBe(false);
+    expect(change.config).toEqual(next);
+  });
+
+  it('rebuilds the strategy when its name or options change', () => {
+    const renamed = config(['port: 8080', 'host: 127.0.0.1', 'strategy: ewma', 'workers: 2']);
+    expect(planConfigChange(current, renamed).newStrategy).toBe(true);
+    const optioned = config([
+      'port: 8080',
+      'host: 127.0.0.1',
+      'strategy:',
+      '  name: consistent-hash',
+      '  key: header:x-user',
+      'workers: 2',
+    ]);
+    const withOther = config([
+      'port: 8080',
+      'host: 127.0.0.1',
+      'strategy:',
+      '  name: consistent-hash',
+      '  key: header:x-tenant',
+      'workers: 2',
+    ]);
+    expect(planConfigChange(optioned, withOther).newStrategy).toBe(true);
+    expect(planConfigChange(optioned, optioned).newStrategy).toBe(false);
+  });
+
+  it('keeps the listen address, header limit, admin and worker count, and says so', () => {
+    const next = config([
+      'port: 9090',
+      'host: 0.0.0.0',
+      'strategy: round-robin',
+      'workers: 4',
+      'limits:',
+      '  maxHeaderSize: 32KiB',
+      'admin:',
+      '  port: 9901',
+      'retries: 1',
+    ]);
+    const change = planConfigChange(current, next, { workers: 2 });
+    expect(change.restart.map((n) => n.setting)).toEqual([
+      'listen address',
+      'limits.maxHeaderSize',
+      'admin',
+      'workers',
+    ]);
+    expect(change.restart[3]?.message).toBe(
+      'changing workers needs a restart; keeping 2 worker processes',
+    );
+    expect(change.config.port).toBe(8080);
+    expect(change.config.host).toBe('127.0.0.1');
+    expect(change.config.limits.maxHeaderSize).toBe(current.limits.maxHeaderSize);
+    expect(change.config.admin).toBeUndefined();
+    expect(change.config.workers).toBe(2);
+    // What can change live still does.
+    expect(change.config.retries).toBe(1);
+  });
+});
