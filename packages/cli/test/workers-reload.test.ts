@@ -33,8 +33,15 @@ function url(n: number): string {
 const base = ['admin:', '  port: 0', 'health:', '  active:', '    enabled: false'];
 
 /** Access log lines of requests to `path`. */
+/** Access log entries for `path` (JSON lines, as the access log writes next to JSON logs). */
 function accessLines(stdout: string, path: string): number {
-  return stdout.split('\n').filter((line) => line.includes(`"GET ${path}"`)).length;
+  let count = 0;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{"log":"access"')) continue;
+    const entry = JSON.parse(line) as { path?: string };
+    if (entry.path === path) count++;
+  }
+  return count;
 }
 
 describe('overlapping reloads of a cluster', () => {
