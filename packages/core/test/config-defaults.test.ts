@@ -53,7 +53,7 @@ describe('a minimal helios.yaml resolves with every default', () => {
       passive: {
         enabled: true,
         failureStatuses: [{ from: 500, to: 599 }],
-        failureThreshold: 1,
+        failureThreshold: 5,
         cooldown: 30_000,
         maxCooldown: 300_000,
         maxEjectedPercent: 50,

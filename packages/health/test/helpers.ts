@@ -18,11 +18,15 @@ export interface HealthOverrides {
   slowStart?: number;
 }
 
-/** The schema's health defaults (both checks on, slow start off), then `overrides` (resolved: ms). */
+/**
+ * The schema's health defaults (both checks on, slow start off), except that one failure ejects
+ * (the state machines are shown one failure at a time; the default of 5 is in core's
+ * config-defaults test), then `overrides` (resolved: ms).
+ */
 export function healthConfig(overrides: HealthOverrides = {}): Health {
   const { health } = resolveConfig({ port: 0, backends: ['http://127.0.0.1:1'] }, 'healthConfig');
   return {
-    passive: { ...health.passive, ...overrides.passive },
+    passive: { ...health.passive, failureThreshold: 1, ...overrides.passive },
     active: { ...health.active, ...overrides.active },
     slowStart: overrides.slowStart ?? health.slowStart,
   };

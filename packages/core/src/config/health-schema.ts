@@ -1,7 +1,8 @@
 /**
  * `health:` in helios.yaml: passive outlier detection, active probes and slow start.
- * Defaults follow the issue tracker's contract (eject after 1 failure for 30s; probe every 10s,
- * 3 fails down / 2 passes up, HAProxy-style) so a bare config is already safe.
+ * Defaults: eject after 5 consecutive failures for 30s, doubling up to 5m (Envoy's outlier
+ * detection); probe every 10s, 3 fails down / 2 passes up (HAProxy-style); so a bare config is
+ * already safe, and no single request a client controls can eject a backend.
  */
 import { z } from 'zod';
 import { healthPathSchema, hostHeaderSchema } from './backend-schema.js';
@@ -28,7 +29,9 @@ const passiveSchema = z
     failureStatuses: statusListSchema('Statuses that count as a backend failure.').prefault([
       '5xx',
     ]),
-    failureThreshold: count(1, 1000, 1, 'Consecutive failures that eject a backend.'),
+    // Five in a row, like Envoy's consecutive_5xx: one request a client can make fail (a URL
+    // that answers 500, a slow endpoint) must not take a healthy backend out of service.
+    failureThreshold: count(1, 1000, 5, 'Consecutive failures that eject a backend.'),
     cooldown: durationSchema({ min: 1, description: 'First ejection time.' }).prefault('30s'),
     maxCooldown: durationSchema({
       min: 1,
