@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildUpstreamHeaders, type RequestFacts, VIA_ENTRY } from '../src/forwarded-headers.js';
+import { buildUpstreamHeaders, VIA_ENTRY } from '../src/forwarded-headers.js';
 import { buildClientHeaders } from '../src/response-headers.js';
-import { TrustPolicy } from '../src/trust-policy.js';
-
-function facts(): RequestFacts {
-  return {
-    id: '',
-    clientAddress: '',
-    contentLength: -1,
-    chunked: false,
-    otherCoding: false,
-    host: '',
-    problem: undefined,
-  };
-}
-
-const options = { preserveHost: true, trust: new TrustPolicy(false), maxHeaderSize: 16_384 };
+import { facts, options } from './helpers/request-facts.js';
 
 function upstream(raw: string[]): string[] {
   return buildUpstreamHeaders(raw, options, '10.0.0.1', 'http', '', facts());

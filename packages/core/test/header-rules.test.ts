@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildUpstreamHeaders, type RequestFacts } from '../src/forwarded-headers.js';
+import { buildUpstreamHeaders } from '../src/forwarded-headers.js';
 import { HOP_BY_HOP } from '../src/hop-by-hop.js';
 import { originFormPath } from '../src/request-target.js';
 import { buildClientHeaders } from '../src/response-headers.js';
 import { mayRetry, type RetryFacts } from '../src/retry.js';
 import { TrustPolicy } from '../src/trust-policy.js';
-
-function facts(): RequestFacts {
-  return {
-    id: '',
-    clientAddress: '',
-    contentLength: -1,
-    chunked: false,
-    otherCoding: false,
-    host: '',
-    problem: undefined,
-  };
-}
-
-const options = { preserveHost: true, trust: new TrustPolicy(false), maxHeaderSize: 16_384 };
+import { facts, options } from './helpers/request-facts.js';
 
 describe('upstream header rules', () => {
   it('never forwards a hop-by-hop header or one that Connection names, whatever the case', () => {

@@ -7,25 +7,17 @@
 import { z } from 'zod';
 import { healthPathSchema, hostHeaderSchema } from './backend-schema.js';
 import { durationSchema } from './duration.js';
+import { flag, wholeNumber } from './fields.js';
 import { statusListSchema } from './status.js';
 
-const count = (min: number, max: number, fallback: number, description: string) => {
-  const expected = `a whole number from ${min} to ${max}`;
-  return z
-    .number({ error: expected })
-    .int({ error: expected })
-    .min(min, { error: expected })
-    .max(max, { error: expected })
-    .default(fallback)
-    .describe(description);
-};
+const count = (min: number, max: number, fallback: number, description: string) =>
+  wholeNumber(min, max, description).default(fallback);
 
-const flag = (fallback: boolean, description: string) =>
-  z.boolean({ error: 'true or false' }).default(fallback).describe(description);
+const on = (fallback: boolean, description: string) => flag(description).default(fallback);
 
 const passiveSchema = z
   .strictObject({
-    enabled: flag(true, 'Eject backends that fail real requests.'),
+    enabled: on(true, 'Eject backends that fail real requests.'),
     failureStatuses: statusListSchema('Statuses that count as a backend failure.').prefault([
       '5xx',
     ]),
@@ -53,7 +45,7 @@ const passiveSchema = z
 
 const activeSchema = z
   .strictObject({
-    enabled: flag(true, 'Probe every backend in the background.'),
+    enabled: on(true, 'Probe every backend in the background.'),
     path: healthPathSchema.default('/health').describe('Path of the GET probe.'),
     interval: durationSchema({ min: 1, description: 'Time between probes.' }).prefault('10s'),
     timeout: durationSchema({ min: 1, description: 'A probe that takes longer fails.' }).prefault(
