@@ -6,9 +6,17 @@
 
 export type HealthSource = 'active' | 'passive';
 
+/** The pool of a config that lists `backends` at the top level instead of `pools`. */
+export const DEFAULT_POOL = 'default';
+
 export interface BackendView {
   /** Stable identity across reloads: the backend's origin, e.g. `http://127.0.0.1:9001`. */
   readonly id: string;
+  /**
+   * The pool it belongs to (`default` for a config without `pools`). The same origin may serve
+   * in two pools; each pool then has its own `Backend` (health, in-flight count).
+   */
+  readonly pool: string;
   readonly url: URL;
   /** Position in the current backend list (changes on reload). */
   readonly index: number;
@@ -39,10 +47,13 @@ export interface BackendOptions {
   url: URL;
   weight: number;
   index: number;
+  /** Default `default`. */
+  pool?: string;
 }
 
 export class Backend implements HealthTarget {
   readonly id: string;
+  readonly pool: string;
   readonly url: URL;
   index: number;
   weight: number;
@@ -62,6 +73,7 @@ export class Backend implements HealthTarget {
   constructor(options: BackendOptions) {
     this.url = options.url;
     this.id = options.url.origin;
+    this.pool = options.pool ?? DEFAULT_POOL;
     this.weight = options.weight;
     this.index = options.index;
   }

@@ -39,6 +39,8 @@ export abstract class Exchange
   path = '';
   clientAddress = '';
   backend: Backend | undefined = undefined;
+  route: string | undefined = undefined;
+  pool: string | undefined = undefined;
   status = 0;
   bytesIn = 0;
   bytesOut = 0;
@@ -178,7 +180,7 @@ export abstract class Exchange
   // ---- routing, waiting and dispatch ---------------------------------------------------------
 
   /** Pick a backend in the current generation and send the request there (or wait for it). */
-  protected route(): void {
+  protected pickAndSend(): void {
     const generation = this.rt.current;
     const upstream = this.rt.pick(generation, this, undefined);
     if (upstream === undefined) {
@@ -218,7 +220,7 @@ export abstract class Exchange
 
   /** The backend it waited for was removed by a reload: choose again. */
   reroute(): void {
-    if (!this.done) this.route();
+    if (!this.done) this.pickAndSend();
   }
 
   #attempt(generation: Generation, upstream: Upstream): void {
@@ -275,7 +277,7 @@ export abstract class Exchange
     if (kind.origin === 'local') {
       this.endAttempt(0, undefined);
       if (kind.reroute === true && !this.connected && this.#reroutes++ < MAX_REROUTES) {
-        this.route();
+        this.pickAndSend();
         return;
       }
       this.#log('warn', kind.code, err, 'request failed inside Helios; the backend is not blamed');

@@ -86,7 +86,7 @@ export class HttpExchange extends Exchange implements InService {
     const proto = 'encrypted' in socket && socket.encrypted === true ? 'https' : 'http';
     if (this.inspect(proto) === undefined) return;
     if (this.contentLength <= 0 && !this.chunked) {
-      this.route();
+      this.pickAndSend();
       return;
     }
     req[kExchange] = this;
@@ -107,7 +107,7 @@ export class HttpExchange extends Exchange implements InService {
     }
     this.#body = this.chunked ? this.#countedStream([]) : req;
     if (!this.chunked) this.bytesIn = this.contentLength;
-    this.route();
+    this.pickAndSend();
   }
 
   bufferChunk(chunk: Buffer): void {
@@ -129,7 +129,7 @@ export class HttpExchange extends Exchange implements InService {
     this.#chunks = undefined;
     this.req.off('data', onBodyData);
     this.#body = this.#countedStream(chunks);
-    this.route();
+    this.pickAndSend();
   }
 
   /** The request body arrived completely. */
@@ -146,7 +146,7 @@ export class HttpExchange extends Exchange implements InService {
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     this.#body = body;
     this.bytesIn = body.length;
-    this.route();
+    this.pickAndSend();
   }
 
   /**

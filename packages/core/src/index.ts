@@ -1,7 +1,7 @@
 /** Public face of @helios/core. */
 
 export type { BackendOptions, BackendView, HealthSource, HealthTarget } from './backend.js';
-export { Backend } from './backend.js';
+export { Backend, DEFAULT_POOL } from './backend.js';
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ConfigIssue, formatConfigIssue, formatConfigIssues } from './config/config-issue.js';
 export { parseDuration } from './config/duration.js';

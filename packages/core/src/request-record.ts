@@ -13,6 +13,13 @@ export interface RequestRecord {
   readonly clientAddress: string;
   /** The backend of the last attempt, if any. */
   readonly backend: BackendView | undefined;
+  /**
+   * The route that matched: its `name`, or `#<index>` in file order; `undefined` before
+   * routing, or when the request was refused before it (a malformed head).
+   */
+  readonly route: string | undefined;
+  /** The pool the request was sent to, if any (`default` for a config without `pools`). */
+  readonly pool: string | undefined;
   /** Status sent to the client (0 until known; Helios' own status on errors). */
   readonly status: number;
   /** Request body bytes: the declared Content-Length, or bytes read from the client for chunked bodies. */

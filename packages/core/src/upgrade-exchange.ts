@@ -84,7 +84,7 @@ export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeR
     if (this.inspect(proto) === undefined) return;
     const options = this.options;
     if (options !== undefined) options.upgrade = this.protocol;
-    this.route();
+    this.pickAndSend();
   }
 
   clientClosed(): void {
