@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Pool } from 'undici';
+import type { HealthHooks } from './health-hooks.js';
 import type { Runtime } from './runtime.js';
 
 export interface DrainOptions {
@@ -15,6 +16,8 @@ export interface DrainOptions {
   tunnels: Set<Socket>;
   timeout: number;
   pools: () => Pool[];
+  /** Every pool's health hooks, closed last. */
+  health: () => HealthHooks[];
 }
 
 export async function drainServer(o: DrainOptions): Promise<void> {
@@ -43,7 +46,9 @@ export async function drainServer(o: DrainOptions): Promise<void> {
   await Promise.all(
     pools.map((pool) => (finishedInTime ? pool.close() : pool.destroy()).catch(() => undefined)),
   );
-  await runtime.health?.close();
+  await Promise.all(
+    o.health().map((hooks) => Promise.resolve(hooks.close()).catch(() => undefined)),
+  );
   await closed;
 }
 

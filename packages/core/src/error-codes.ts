@@ -24,6 +24,8 @@ export const ProxyErrorCode = {
   queueFull: 'HELIOS_QUEUE_FULL',
   queueTimeout: 'HELIOS_QUEUE_TIMEOUT',
   localResources: 'HELIOS_LOCAL_RESOURCES',
+  noRoute: 'HELIOS_NO_ROUTE',
+  dotSegment: 'HELIOS_DOT_SEGMENT',
   headersTooLarge: 'HELIOS_HEADERS_TOO_LARGE',
   headerTimeout: 'HELIOS_CLIENT_HEADER_TIMEOUT',
   methodNotAllowed: 'HELIOS_METHOD_NOT_ALLOWED',
@@ -78,6 +80,11 @@ const INFO: Record<ProxyErrorCode, ErrorInfo> = {
   HELIOS_QUEUE_TIMEOUT: {
     status: 503,
     text: 'no backend connection became free in time',
+  },
+  HELIOS_NO_ROUTE: { status: 404, text: 'nothing is served at this address' },
+  HELIOS_DOT_SEGMENT: {
+    status: 400,
+    text: 'the path has a . or .. segment; send it normalized',
   },
   HELIOS_LOCAL_RESOURCES: {
     status: 503,

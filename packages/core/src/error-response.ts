@@ -64,6 +64,8 @@ function statusText(status: number): string {
   switch (status) {
     case 400:
       return 'Bad Request';
+    case 404:
+      return 'Not Found';
     case 405:
       return 'Method Not Allowed';
     case 408:

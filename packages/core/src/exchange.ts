@@ -17,12 +17,17 @@ import type { Dispatcher } from 'undici';
 import type { Backend } from './backend.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { buildUpstreamHeaders, type RequestFacts } from './forwarded-headers.js';
+import type { PoolRuntime, Route } from './generation.js';
 import { LENIENT_PARSER, strictHeadOk } from './lenient-parser.js';
 import type { RequestRecord } from './request-record.js';
 import { originFormPath, targetAuthority } from './request-target.js';
 import { type AttemptFailure, mayRetry } from './retry.js';
-import type { Generation, Runtime } from './runtime.js';
-import type { FailureKind, PickRequest, Strategy } from './strategy.js';
+import { normalizeHost } from './routing/host-pattern.js';
+import type { PlaceholderSource } from './routing/placeholders.js';
+import { hasDotSegment, stripPathPrefix } from './routing/route-path.js';
+import type { RouteRequest } from './routing/route-table.js';
+import type { Runtime } from './runtime.js';
+import type { FailureKind, PickRequest } from './strategy.js';
 import type { Upstream, UpstreamDispatchOptions } from './upstream.js';
 import { classifyUpstreamError } from './upstream-error.js';
 import type { Waiter, WaitQueue } from './wait-queue.js';
@@ -31,7 +36,14 @@ import type { Waiter, WaitQueue } from './wait-queue.js';
 const MAX_REROUTES = 3;
 
 export abstract class Exchange
-  implements Dispatcher.DispatchHandler, RequestRecord, RequestFacts, PickRequest, Waiter
+  implements
+    Dispatcher.DispatchHandler,
+    RequestRecord,
+    RequestFacts,
+    PickRequest,
+    Waiter,
+    RouteRequest,
+    PlaceholderSource
 {
   // RequestRecord
   id = '';
@@ -72,8 +84,15 @@ export abstract class Exchange
   /** Response bytes (a status line) reached the client. */
   protected responseStarted = false;
   protected done = false;
+  /** The pool the matched route sends to; set by `selectRoute`. */
+  protected poolRuntime: PoolRuntime | undefined;
+  /** The matched route's response header rules, if any. */
+  protected responseRules: Route['responseHeaders'];
   #upstream: Upstream | undefined;
-  #strategy: Strategy | undefined;
+  /** The pool of the current attempt (strategy and health hooks are told about its end). */
+  #attemptPool: PoolRuntime | undefined;
+  #scheme = 'http';
+  #query: URLSearchParams | undefined;
   #abort: ((err?: Error) => void) | undefined;
   #attemptStart = 0;
   #dispatches = 0;
@@ -95,6 +114,45 @@ export abstract class Exchange
     return Array.isArray(value) ? value[0] : value;
   }
 
+  // RouteRequest and PlaceholderSource: read lazily, only when a route or a template asks.
+
+  get routeHost(): string {
+    return normalizeHost(this.host);
+  }
+
+  get hostName(): string {
+    const host = this.host;
+    if (host.charCodeAt(0) === 91 /* [ */) return host.slice(0, host.indexOf(']') + 1);
+    const colon = host.indexOf(':');
+    return colon === -1 ? host : host.slice(0, colon);
+  }
+
+  /** The forwarded target (origin form), before any `stripPrefix`. */
+  get uri(): string {
+    return this.options?.path ?? this.path;
+  }
+
+  get pathOnly(): string {
+    const uri = this.uri;
+    const q = uri.indexOf('?');
+    return q === -1 ? uri : uri.slice(0, q);
+  }
+
+  get queryPart(): string {
+    const uri = this.uri;
+    const q = uri.indexOf('?');
+    return q === -1 ? '' : uri.slice(q);
+  }
+
+  get scheme(): string {
+    return this.#scheme;
+  }
+
+  queryParam(name: string): string | undefined {
+    this.#query ??= new URLSearchParams(this.queryPart);
+    return this.#query.get(name) ?? undefined;
+  }
+
   // ---- what the client side provides -------------------------------------------------------
 
   /** Answer with Helios' own error (nothing was sent yet), optionally closing the connection. */
@@ -111,6 +169,8 @@ export abstract class Exchange
   protected abstract afterStop(code: ProxyErrorCode): void;
   /** Bookkeeping right before the record is final. */
   protected onFinish(): void {}
+  /** Answer for a route that redirects or answers by itself (nothing was sent yet). */
+  protected abstract respondDirect(status: number, headers: string[], body: Buffer): void;
 
   // ---- the request head ----------------------------------------------------------------------
 
@@ -120,6 +180,7 @@ export abstract class Exchange
    */
   protected inspect(proto: string): string[] | undefined {
     const req = this.req;
+    this.#scheme = proto;
     const generation = this.rt.current;
     const limits = generation.config.limits;
     const url = req.url ?? '/';
@@ -159,46 +220,114 @@ export abstract class Exchange
       refusal = ProxyErrorCode.badFraming;
     } else if (this.otherCoding) {
       refusal = ProxyErrorCode.unsupportedCoding;
-    } else if (limits.maxBodySize !== undefined && this.contentLength > limits.maxBodySize) {
-      refusal = ProxyErrorCode.bodyTooLarge;
     }
     const path = refusal === undefined ? originFormPath(url) : undefined;
     if (path === undefined) {
       this.refuse(refusal ?? ProxyErrorCode.badRequest);
       return undefined;
     }
-    this.options = {
-      path,
-      method: this.method,
-      headers,
-      headersTimeout: generation.config.timeouts.response,
-      bodyTimeout: generation.config.timeouts.upstreamIdle,
-    };
+    this.options = { path, method: this.method, headers };
     return headers;
+  }
+
+  /**
+   * Finds the route, and answers a redirect, a fixed answer, a 404 (no route) or a refusal
+   * (a body over the pool's limit, a dot segment where routes read paths) itself. Returns the
+   * pool to send to, or `undefined` once answered.
+   */
+  protected selectRoute(): PoolRuntime | undefined {
+    const generation = this.rt.current;
+    if (generation.routesReadPaths && hasDotSegment(this.pathOnly)) {
+      this.refuse(ProxyErrorCode.dotSegment);
+      return undefined;
+    }
+    const route = generation.only ?? generation.routes.match(this);
+    if (route === undefined) {
+      this.fail(ProxyErrorCode.noRoute);
+      return undefined;
+    }
+    this.route = route.label;
+    const pool = route.pool;
+    if (pool === undefined) {
+      this.#answerDirect(route);
+      return undefined;
+    }
+    this.pool = pool.name;
+    this.poolRuntime = pool;
+    const maxBody = pool.config.limits.maxBodySize;
+    if (maxBody !== undefined && this.contentLength > maxBody) {
+      this.refuse(ProxyErrorCode.bodyTooLarge);
+      return undefined;
+    }
+    const options = this.options as UpstreamDispatchOptions;
+    if (route.requestHeaders !== undefined) {
+      route.requestHeaders.apply(options.headers as string[], this);
+    }
+    if (route.stripPrefix !== undefined) {
+      options.path = stripPathPrefix(options.path, route.stripPrefix);
+    }
+    this.responseRules = route.responseHeaders;
+    pool.budget.recordRequest();
+    return pool;
+  }
+
+  #answerDirect(route: Route): void {
+    const redirect = route.redirect;
+    let headers: string[];
+    let body: Buffer;
+    let status: number;
+    if (redirect !== undefined) {
+      status = redirect.status;
+      const location = redirect.to.render(this);
+      body = Buffer.from(`Redirecting to ${location}\n`, 'utf8');
+      headers = ['location', location, 'content-type', 'text/plain; charset=utf-8'];
+    } else {
+      const answer = route.answer as NonNullable<Route['answer']>;
+      status = answer.status;
+      body = answer.body;
+      headers = [...answer.headers];
+    }
+    if (route.responseHeaders !== undefined) route.responseHeaders.apply(headers, this);
+    headers.push('x-request-id', this.id);
+    this.status = status;
+    this.respondDirect(status, headers, body);
+    this.finish();
   }
 
   // ---- routing, waiting and dispatch ---------------------------------------------------------
 
-  /** Pick a backend in the current generation and send the request there (or wait for it). */
+  /** Pick a backend of the route's pool and send the request there (or wait for it). */
   protected pickAndSend(): void {
-    const generation = this.rt.current;
-    const upstream = this.rt.pick(generation, this, undefined);
-    if (upstream === undefined) {
+    const pool = this.#currentPool();
+    const upstream = pool === undefined ? undefined : this.rt.pick(pool, this, undefined);
+    if (pool === undefined || upstream === undefined) {
       this.fail(ProxyErrorCode.noBackend);
       return;
     }
-    this.#admit(generation, upstream);
+    this.#admit(pool, upstream);
+  }
+
+  /**
+   * The request's pool in the current generation: a reload may have replaced the object (same
+   * name, new settings) or removed the pool since the route was chosen.
+   */
+  #currentPool(): PoolRuntime | undefined {
+    const chosen = this.poolRuntime;
+    if (chosen === undefined) return undefined;
+    const now = this.rt.current.pools.get(chosen.name);
+    if (now !== undefined) this.poolRuntime = now;
+    return now;
   }
 
   /** Dispatch now if the backend has a free connection, else to another that has, else wait. */
-  #admit(generation: Generation, upstream: Upstream): void {
+  #admit(pool: PoolRuntime, upstream: Upstream): void {
     if (upstream.hasRoom) {
-      this.#attempt(generation, upstream);
+      this.#attempt(pool, upstream);
       return;
     }
-    const other = this.rt.pick(generation, this, upstream.backend);
+    const other = this.rt.pick(pool, this, upstream.backend);
     if (other !== undefined && other !== upstream && other.hasRoom) {
-      this.#attempt(generation, other);
+      this.#attempt(pool, other);
       return;
     }
     this.#upstream = upstream;
@@ -209,8 +338,13 @@ export abstract class Exchange
   /** Waiter: a connection of the backend it waited for is free. */
   admit(): void {
     const upstream = this.#upstream;
+    const pool = this.#currentPool();
     if (this.done || upstream === undefined) return;
-    this.#attempt(this.rt.current, upstream);
+    if (pool === undefined) {
+      this.fail(ProxyErrorCode.noBackend);
+      return;
+    }
+    this.#attempt(pool, upstream);
   }
 
   /** Waiter: no connection became free within `queue.timeout`. */
@@ -223,19 +357,18 @@ export abstract class Exchange
     if (!this.done) this.pickAndSend();
   }
 
-  #attempt(generation: Generation, upstream: Upstream): void {
-    const strategy = generation.strategy;
+  #attempt(pool: PoolRuntime, upstream: Upstream): void {
     this.#upstream = upstream;
     this.backend = upstream.backend;
-    this.#strategy = strategy;
-    this.rt.attemptStarted(strategy, upstream);
+    this.#attemptPool = pool;
+    this.rt.attemptStarted(pool, upstream);
     this.attemptOpen = true;
     this.connected = false;
     this.#attemptStart = performance.now();
     const options = this.options as UpstreamDispatchOptions;
     options.servername = upstream.servername;
-    options.headersTimeout = generation.config.timeouts.response;
-    options.bodyTimeout = generation.config.timeouts.upstreamIdle;
+    options.headersTimeout = pool.config.timeouts.response;
+    options.bodyTimeout = pool.config.timeouts.upstreamIdle;
     this.beforeDispatch(this.#dispatches++ === 0);
     try {
       upstream.pool.dispatch(options, this);
@@ -287,13 +420,13 @@ export abstract class Exchange
     }
     const failed = this.backend;
     this.endAttempt(0, kind.failure);
-    if (this.#mayRetry(kind.failure)) {
-      const generation = this.rt.current;
-      const next = this.rt.pick(generation, this, failed);
-      if (next !== undefined && next.backend !== failed && this.rt.budget.tryAcquire()) {
+    const pool = this.#mayRetry(kind.failure) ? this.#currentPool() : undefined;
+    if (pool !== undefined) {
+      const next = this.rt.pick(pool, this, failed);
+      if (next !== undefined && next.backend !== failed && pool.budget.tryAcquire()) {
         this.retries++;
         this.#log('info', kind.code, err, 'retrying on another backend');
-        this.#admit(generation, next);
+        this.#admit(pool, next);
         return;
       }
     }
@@ -355,7 +488,13 @@ export abstract class Exchange
     this.attemptOpen = false;
     this.#abort = undefined;
     const latency = performance.now() - this.#attemptStart;
-    this.rt.attemptEnded(this.#strategy, this.#upstream as Upstream, latency, status, failure);
+    this.rt.attemptEnded(
+      this.#attemptPool as PoolRuntime,
+      this.#upstream as Upstream,
+      latency,
+      status,
+      failure,
+    );
   }
 
   /** Time from dispatch to now, for `upstreamMs` when the response head arrives. */
@@ -384,7 +523,7 @@ export abstract class Exchange
       responseStarted: this.responseStarted,
       bodyConsumed: !this.bodyReplayable(),
       attemptsSoFar: this.retries + 1,
-      maxRetries: this.rt.current.config.retries,
+      maxRetries: this.poolRuntime?.config.retries ?? 0,
     });
   }
 

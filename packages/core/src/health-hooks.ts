@@ -3,11 +3,17 @@
  * user embedding core) hands an object of this shape to the proxy.
  */
 import type { HealthTarget } from './backend.js';
+import type { BackendConfig, HealthConfig } from './config/types.js';
 import type { FailureKind } from './strategy.js';
 
 export interface HealthHooks {
   /** The backend set changed (start-up or reload): start checking new ones, stop removed ones. */
   update(backends: readonly HealthTarget[]): void;
+  /**
+   * The pool's `health` section changed on a reload (called before `update`); `backends` carry
+   * the per-backend overrides. Hooks without settings need not implement it.
+   */
+  configure?(health: HealthConfig, backends: readonly BackendConfig[]): void;
   /**
    * Every finished upstream request, for passive (outlier) detection. Runs on the request path:
    * no allocation, no I/O. `status` is 0 when no response arrived.

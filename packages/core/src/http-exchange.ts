@@ -14,6 +14,7 @@ import { ProxyErrorCode } from './error-codes.js';
 import { sendError } from './error-response.js';
 import { HeliosError } from './errors.js';
 import { Exchange } from './exchange.js';
+import type { PoolRuntime } from './generation.js';
 import { LENIENT_PARSER, strictTrailersOk } from './lenient-parser.js';
 import {
   buildClientHeaders,
@@ -85,6 +86,8 @@ export class HttpExchange extends Exchange implements InService {
     const socket = this.socket;
     const proto = 'encrypted' in socket && socket.encrypted === true ? 'https' : 'http';
     if (this.inspect(proto) === undefined) return;
+    const pool = this.selectRoute();
+    if (pool === undefined) return;
     if (this.contentLength <= 0 && !this.chunked) {
       this.pickAndSend();
       return;
@@ -95,7 +98,7 @@ export class HttpExchange extends Exchange implements InService {
     req.on('end', onBodyEnd);
     this.#bodyPending = !req.complete;
     this.#armTimer();
-    const bufferLimit = this.rt.current.config.limits.bodyBuffer;
+    const bufferLimit = pool.config.limits.bodyBuffer;
     if (this.chunked ? bufferLimit > 0 : this.contentLength <= bufferLimit) {
       // Read it whole first (as nginx does): the backend connection is taken only once the
       // request is complete and well-formed, and the bytes can be sent again on a retry. A
@@ -117,7 +120,7 @@ export class HttpExchange extends Exchange implements InService {
     this.#buffered += chunk.length;
     // A declared length was checked against the limits up front; a chunked body is checked here.
     if (!this.chunked) return;
-    const limits = this.rt.current.config.limits;
+    const limits = this.#limits();
     if (limits.maxBodySize !== undefined && this.#buffered > limits.maxBodySize) {
       this.#chunks = undefined;
       this.req.off('data', onBodyData);
@@ -154,11 +157,16 @@ export class HttpExchange extends Exchange implements InService {
    * the record's bytesIn is exact; `head` holds what was buffered before streaming began.
    */
   #countedStream(head: readonly Buffer[]): Readable {
-    const maxBody = this.rt.current.config.limits.maxBodySize;
+    const maxBody = this.#limits().maxBodySize;
     const limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
     this.#limiter = limiter;
     for (const chunk of head) limiter.write(chunk);
     return this.req.pipe(limiter);
+  }
+
+  /** The body limits of the request's pool (bodies are only read once a route chose one). */
+  #limits(): PoolRuntime['config']['limits'] {
+    return (this.poolRuntime as PoolRuntime).config.limits;
   }
 
   /** The client connection closed (normally after the response ended; otherwise an abort). */
@@ -231,6 +239,17 @@ export class HttpExchange extends Exchange implements InService {
     this.#res.destroy();
   }
 
+  protected respondDirect(status: number, headers: string[], body: Buffer): void {
+    const res = this.#res;
+    if (res.headersSent || res.destroyed) return;
+    // An unread body would be parsed as the next request.
+    this.#closing = this.rt.draining || this.#bodyPending || this.contentLength > 0 || this.chunked;
+    headers.push('content-length', String(body.length));
+    if (this.#closing) headers.push('connection', 'close');
+    res.writeHead(status, headers);
+    res.end(this.method === 'HEAD' ? undefined : body);
+  }
+
   protected afterStop(code: ProxyErrorCode): void {
     const answerable =
       code === ProxyErrorCode.clientBodyTimeout || code === ProxyErrorCode.badRequest;
@@ -297,6 +316,7 @@ export class HttpExchange extends Exchange implements InService {
     try {
       const headers = buildClientHeaders(rawHeaders, this.id);
       if (statusCode === 204) dropContentLength(headers);
+      this.responseRules?.apply(headers, this);
       if (statusText) res.writeHead(statusCode, statusText, headers);
       else res.writeHead(statusCode, headers);
     } catch (err) {

@@ -1,38 +1,85 @@
 /**
  * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
- * forwards, reloads and drains. It wires the listener, the per-backend upstreams, the strategy
- * and the health hooks together; the per-request work lives in exchange.ts and its two kinds,
- * http-exchange.ts and upgrade-exchange.ts.
+ * forwards, reloads and drains. It wires the listener to the current generation (pools, routes:
+ * generation.ts); the per-request work lives in exchange.ts and its two kinds, http-exchange.ts
+ * and upgrade-exchange.ts.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'undici';
 import type { Backend } from './backend.js';
+import type { PoolConfig } from './config/pools.js';
 import type { HeliosConfig } from './config/types.js';
 import { inService, startInOrder } from './connection-sequence.js';
 import { drainServer } from './drain.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { writeRawError } from './error-response.js';
 import { HeliosError } from './errors.js';
-import type { ForwardingOptions } from './forwarded-headers.js';
+import { nextGeneration, type PoolFactories } from './generation.js';
 import type { HealthHooks } from './health-hooks.js';
 import { HttpExchange } from './http-exchange.js';
 import { applyServerTimeouts, createListener } from './listener.js';
 import { type Logger, silentLogger } from './logger.js';
-import { RetryBudget } from './retry-budget.js';
-import { type Generation, Runtime } from './runtime.js';
+import { Runtime } from './runtime.js';
 import type { Strategy } from './strategy.js';
-import { TrustPolicy } from './trust-policy.js';
 import { UpgradeExchange } from './upgrade-exchange.js';
 import { isWebSocketUpgrade, serveAsPlainRequest } from './upgrade-routing.js';
-import { Upstream, upstreamKey } from './upstream.js';
+import type { Upstream } from './upstream.js';
 
 export interface ProxyOptions {
   config: HeliosConfig;
-  strategy: Strategy;
+  /**
+   * Builds a pool's strategy: at start, for a pool a reload adds, and when a pool's `strategy`
+   * section changes (otherwise a reload keeps the running one and what it learned).
+   */
+  createStrategy?: ((pool: PoolConfig) => Strategy) | undefined;
+  /**
+   * Builds a pool's health hooks (or none): at start and for a pool a reload adds; a pool that
+   * stays keeps its hooks, told about new settings through `configure`.
+   */
+  createHealth?: ((pool: PoolConfig) => HealthHooks | undefined) | undefined;
+  /** Shorthand for a config with a single pool: its strategy. */
+  strategy?: Strategy | undefined;
+  /** Shorthand for a config with a single pool: its health hooks. */
   health?: HealthHooks | undefined;
   logger?: Logger | undefined;
+}
+
+/** `createStrategy`/`createHealth`, or the single-pool shorthands turned into them. */
+function factoriesOf(options: ProxyOptions): PoolFactories {
+  const { strategy, health } = options;
+  const pools = Object.keys(options.config.pools);
+  const single = (what: string) =>
+    new HeliosError(
+      'HELIOS_PROXY_OPTIONS',
+      `createProxy() got a single ${what} for ${pools.length} pools (${pools.join(', ')}); pass createStrategy/createHealth, which build one per pool.`,
+    );
+  let strategyGiven = false;
+  let healthGiven = false;
+  return {
+    createStrategy:
+      options.createStrategy ??
+      (() => {
+        if (strategy === undefined) {
+          throw new HeliosError(
+            'HELIOS_PROXY_OPTIONS',
+            'createProxy() needs `createStrategy` (or `strategy` for a single pool).',
+          );
+        }
+        if (strategyGiven) throw single('strategy');
+        strategyGiven = true;
+        return strategy;
+      }),
+    createHealth:
+      options.createHealth ??
+      (() => {
+        if (health === undefined) return undefined;
+        if (healthGiven) throw single('health checker');
+        healthGiven = true;
+        return health;
+      }),
+  };
 }
 
 /** Socket options for `listen()`; cluster workers use them to bind their own socket. */
@@ -52,6 +99,7 @@ export interface ListenAddress {
 
 export class HeliosProxy extends EventEmitter {
   readonly #rt: Runtime;
+  readonly #factories: PoolFactories;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #tunnels = new Set<Socket>();
@@ -63,28 +111,11 @@ export class HeliosProxy extends EventEmitter {
 
   constructor(options: ProxyOptions) {
     super();
-    const { config, strategy } = options;
+    const { config } = options;
     const logger = options.logger ?? silentLogger;
-    const upstreams = config.backends.map(
-      (b, i) => new Upstream(b, i, config.timeouts, config.queue),
-    );
-    const backends = upstreams.map((u) => u.backend);
-    const generation: Generation = {
-      config,
-      strategy,
-      upstreams,
-      backends,
-      forwarding: forwardingOptions(config),
-    };
-    this.#rt = new Runtime(
-      generation,
-      options.health,
-      logger,
-      new RetryBudget(config.retryBudget),
-      this,
-    );
-    strategy.update(backends);
-    options.health?.update(backends);
+    this.#factories = factoriesOf(options);
+    const { generation } = nextGeneration(config, this.#factories, undefined);
+    this.#rt = new Runtime(generation, logger, this);
 
     this.#server = createListener(
       config,
@@ -212,46 +243,23 @@ export class HeliosProxy extends EventEmitter {
    * upgraded connections are untouched. `port`, `host` and `limits.maxHeaderSize` need a restart.
    */
   reload(config: HeliosConfig, strategy?: Strategy): void {
-    const old = this.#rt.current;
-    const nextStrategy = strategy ?? old.strategy;
-    const byId = new Map<string, Upstream>();
-    for (const u of old.upstreams) byId.set(u.backend.id, u);
-    const upstreams: Upstream[] = [];
-    const reused = new Set<Upstream>();
-    config.backends.forEach((b, index) => {
-      const previous = byId.get(b.url.origin);
-      if (previous !== undefined && !reused.has(previous)) {
-        previous.backend.index = index;
-        previous.backend.weight = b.weight;
-        if (previous.key === upstreamKey(b, config.timeouts)) {
-          previous.queue.configure(config.queue);
-          reused.add(previous);
-          upstreams.push(previous);
-          return;
-        }
-        // Same backend, new pool settings: keep its identity (health, in-flight) on a new pool.
-        upstreams.push(new Upstream(b, index, config.timeouts, config.queue, previous.backend));
-        return;
-      }
-      upstreams.push(new Upstream(b, index, config.timeouts, config.queue));
-    });
-    const backends = upstreams.map((u) => u.backend);
-    nextStrategy.update(backends);
-    this.#rt.health?.update(backends);
-    this.#rt.budget.configure(config.retryBudget);
+    const factories: PoolFactories =
+      strategy === undefined
+        ? this.#factories
+        : { ...this.#factories, createStrategy: () => strategy };
+    // Builds everything that can fail first: a reload that throws changes nothing.
+    const next = nextGeneration(config, factories, this.#rt.current, strategy !== undefined);
     applyServerTimeouts(this.#server, config);
-    this.#rt.current = {
-      config,
-      strategy: nextStrategy,
-      upstreams,
-      backends,
-      forwarding: forwardingOptions(config),
-    };
-    for (const upstream of old.upstreams) {
-      if (reused.has(upstream)) continue;
+    this.#rt.current = next.generation;
+    for (const upstream of next.retired) {
       // Requests waiting for a retired backend choose again under the new config.
       for (const waiter of upstream.retire()) waiter.reroute();
       this.#retire(upstream.pool);
+    }
+    for (const hooks of next.closedHealth) {
+      void Promise.resolve(hooks.close()).catch((err: unknown) => {
+        this.#rt.logger.warn({ err }, 'closing the health checks of a removed pool failed');
+      });
     }
   }
 
@@ -279,9 +287,14 @@ export class HeliosProxy extends EventEmitter {
       tunnels: this.#tunnels,
       timeout: this.#rt.current.config.timeouts.drain,
       // Retired pools too: a drain that times out must cut their requests as well.
-      pools: () => [...this.#rt.current.upstreams.map((u) => u.pool), ...this.#retiring],
+      pools: () => [...this.#upstreams().map((u) => u.pool), ...this.#retiring],
+      health: () => [...this.#rt.current.pools.values()].flatMap((p) => p.health ?? []),
     });
     return this.#closing;
+  }
+
+  #upstreams(): Upstream[] {
+    return [...this.#rt.current.pools.values()].flatMap((p) => [...p.upstreams]);
   }
 
   #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -309,14 +322,6 @@ export class HeliosProxy extends EventEmitter {
     if (event === 'request:start') this.#rt.emitStart = count > 0;
     else this.#rt.emitEnd = count > 0;
   }
-}
-
-function forwardingOptions(config: HeliosConfig): ForwardingOptions {
-  return {
-    preserveHost: config.preserveHost,
-    trust: new TrustPolicy(config.trustProxy),
-    maxHeaderSize: config.limits.maxHeaderSize,
-  };
 }
 
 export function createProxy(options: ProxyOptions): HeliosProxy {

@@ -1,35 +1,22 @@
 /**
- * The state every request handler reads: the current generation (config, strategy, upstreams:
- * swapped as one object on reload, so a request never sees half a reload), plus the pieces that
- * live across reloads (health hooks, logger, retry budget, request counting and events).
+ * The state every request handler reads: the current generation (config, pools, routes: swapped
+ * as one object on reload, so a request never sees half a reload), plus what lives across
+ * reloads (logger, request counting and events), and the calls into strategies and health hooks,
+ * which must never break the request that makes them.
  */
 import type { EventEmitter } from 'node:events';
-import type { Backend, BackendView } from './backend.js';
-import type { HeliosConfig } from './config/types.js';
-import type { ForwardingOptions } from './forwarded-headers.js';
-import type { HealthHooks } from './health-hooks.js';
+import type { BackendView } from './backend.js';
+import type { Generation, PoolRuntime } from './generation.js';
 import type { Logger } from './logger.js';
 import type { RequestRecord } from './request-record.js';
-import type { RetryBudget } from './retry-budget.js';
-import type { FailureKind, PickRequest, Strategy } from './strategy.js';
+import type { FailureKind, PickRequest } from './strategy.js';
 import type { Upstream } from './upstream.js';
 
-export interface Generation {
-  readonly config: HeliosConfig;
-  readonly strategy: Strategy;
-  /** Indexed by `Backend.index`. */
-  readonly upstreams: readonly Upstream[];
-  /** The same backends, for `proxy.backends` (built once per generation). */
-  readonly backends: readonly Backend[];
-  /** Header rules compiled from the config (trusted proxies, Host, size limit). */
-  readonly forwarding: ForwardingOptions;
-}
-
 /** The upstream of a backend a strategy picked (O(1) by index, a scan only if it is stale). */
-export function upstreamFor(generation: Generation, view: BackendView): Upstream | undefined {
-  const byIndex = generation.upstreams[view.index];
+export function upstreamFor(pool: PoolRuntime, view: BackendView): Upstream | undefined {
+  const byIndex = pool.upstreams[view.index];
   if (byIndex !== undefined && byIndex.backend === view) return byIndex;
-  for (const upstream of generation.upstreams) {
+  for (const upstream of pool.upstreams) {
     if (upstream.backend.id === view.id) return upstream;
   }
   return undefined;
@@ -37,9 +24,7 @@ export function upstreamFor(generation: Generation, view: BackendView): Upstream
 
 export class Runtime {
   current: Generation;
-  readonly health: HealthHooks | undefined;
   readonly logger: Logger;
-  readonly budget: RetryBudget;
   readonly #events: EventEmitter;
   /** Requests (including upgrade handshakes) that have not finished. */
   active = 0;
@@ -49,23 +34,14 @@ export class Runtime {
   /** Called when `active` drops to zero while draining. */
   onIdle: (() => void) | undefined;
 
-  constructor(
-    generation: Generation,
-    health: HealthHooks | undefined,
-    logger: Logger,
-    budget: RetryBudget,
-    events: EventEmitter,
-  ) {
+  constructor(generation: Generation, logger: Logger, events: EventEmitter) {
     this.current = generation;
-    this.health = health;
     this.logger = logger;
-    this.budget = budget;
     this.#events = events;
   }
 
   requestStarted(record: RequestRecord): void {
     this.active++;
-    this.budget.recordRequest();
     if (this.emitStart) this.#emit('request:start', record);
   }
 
@@ -76,24 +52,24 @@ export class Runtime {
   }
 
   /** Start of an attempt: count it, then tell the strategy. A throwing strategy is logged. */
-  attemptStarted(strategy: Strategy, upstream: Upstream): void {
+  attemptStarted(pool: PoolRuntime, upstream: Upstream): void {
     const backend = upstream.backend;
     backend.localInFlight++;
     try {
-      strategy.onRequestStart?.(backend);
+      pool.strategy.onRequestStart?.(backend);
     } catch (err) {
       this.#hookFailed(err, 'strategy.onRequestStart');
     }
   }
 
   /**
-   * End of an attempt: uncount it, then tell the strategy and the health hooks. They must not
-   * throw; if one does, the request still finishes (a lost finish would stall the drain).
-   * `status` 0 with no `failure` is an attempt the client abandoned (or Helios stopped for the
-   * client's sake): it says nothing about the backend.
+   * End of an attempt: uncount it, then tell the strategy and the health hooks of the pool it
+   * started in. They must not throw; if one does, the request still finishes (a lost finish
+   * would stall the drain). `status` 0 with no `failure` is an attempt the client abandoned (or
+   * Helios stopped for the client's sake): it says nothing about the backend.
    */
   attemptEnded(
-    strategy: Strategy | undefined,
+    pool: PoolRuntime,
     upstream: Upstream,
     latencyMs: number,
     status: number,
@@ -102,12 +78,12 @@ export class Runtime {
     const backend = upstream.backend;
     backend.localInFlight--;
     try {
-      strategy?.onRequestEnd?.(backend, latencyMs, status, failure);
+      pool.strategy.onRequestEnd?.(backend, latencyMs, status, failure);
     } catch (err) {
       this.#hookFailed(err, 'strategy.onRequestEnd');
     }
     try {
-      this.health?.onRequestEnd?.(backend, status, failure);
+      pool.health?.onRequestEnd?.(backend, status, failure);
     } catch (err) {
       this.#hookFailed(err, 'health.onRequestEnd');
     }
@@ -117,18 +93,18 @@ export class Runtime {
 
   /** The strategy's choice; a throwing `pick` counts as "no backend" (503), and is logged. */
   pick(
-    generation: Generation,
+    pool: PoolRuntime,
     request: PickRequest,
     exclude: BackendView | undefined,
   ): Upstream | undefined {
     let view: BackendView | undefined;
     try {
-      view = generation.strategy.pick(request, exclude);
+      view = pool.strategy.pick(request, exclude);
     } catch (err) {
       this.#hookFailed(err, 'strategy.pick');
       return undefined;
     }
-    return view === undefined ? undefined : upstreamFor(generation, view);
+    return view === undefined ? undefined : upstreamFor(pool, view);
   }
 
   #hookFailed(err: unknown, hook: string): void {

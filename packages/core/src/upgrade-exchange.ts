@@ -9,7 +9,7 @@
  * Only WebSocket takes this path (see upgrade-routing.ts): other `Upgrade` values are ignored
  * as RFC 9110 §7.8 allows, and the request is served as a plain one.
  */
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Backend } from './backend.js';
@@ -82,6 +82,7 @@ export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeR
     client.once('close', onClientClose);
     const proto = 'encrypted' in client && client.encrypted === true ? 'https' : 'http';
     if (this.inspect(proto) === undefined) return;
+    if (this.selectRoute() === undefined) return;
     const options = this.options;
     if (options !== undefined) options.upgrade = this.protocol;
     this.pickAndSend();
@@ -112,6 +113,17 @@ export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeR
 
   protected destroyClient(): void {
     this.#client.destroy();
+  }
+
+  protected respondDirect(status: number, headers: string[], body: Buffer): void {
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    this.#client.end(
+      Buffer.concat([
+        Buffer.from(`${head}content-length: ${body.length}\r\nconnection: close\r\n\r\n`, 'latin1'),
+        body,
+      ]),
+    );
   }
 
   protected afterStop(): void {
@@ -156,6 +168,7 @@ export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeR
     let headers: string[];
     try {
       headers = buildClientHeaders(rawHeaders, this.id);
+      this.responseRules?.apply(headers, this);
     } catch (err) {
       this.abortAttempt(err instanceof Error ? err : new Error(String(err)));
       return true;

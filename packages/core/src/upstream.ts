@@ -10,7 +10,7 @@
 import { isIP } from 'node:net';
 import { type Dispatcher, Pool } from 'undici';
 import { Backend } from './backend.js';
-import type { BackendConfig, QueueConfig, TimeoutsConfig } from './config/types.js';
+import type { BackendConfig, QueueConfig } from './config/types.js';
 import { createConnector } from './upstream-connector.js';
 import { type Waiter, WaitQueue } from './wait-queue.js';
 
@@ -22,7 +22,14 @@ export type UpstreamDispatchOptions = Dispatcher.DispatchOptions & {
   servername?: string | undefined;
 };
 
-export function upstreamKey(config: BackendConfig, timeouts: TimeoutsConfig): string {
+/** The backend timeouts of a pool. */
+export interface UpstreamTimeouts {
+  connect: number;
+  response: number;
+  upstreamIdle: number;
+}
+
+export function upstreamKey(config: BackendConfig, timeouts: UpstreamTimeouts): string {
   return `${config.url.origin}|${config.maxConnections}|${timeouts.connect}`;
 }
 
@@ -46,8 +53,9 @@ export class Upstream {
   constructor(
     config: BackendConfig,
     index: number,
-    timeouts: TimeoutsConfig,
+    timeouts: UpstreamTimeouts,
     queue: QueueConfig,
+    pool: string,
     backend?: Backend,
   ) {
     this.pool = new Pool(config.url.origin, {
@@ -61,7 +69,7 @@ export class Upstream {
     });
     // A pool is an EventEmitter; connection errors reach the request handlers, never the process.
     this.pool.on('connectionError', noop);
-    this.backend = backend ?? new Backend({ url: config.url, weight: config.weight, index });
+    this.backend = backend ?? new Backend({ url: config.url, weight: config.weight, index, pool });
     this.key = upstreamKey(config, timeouts);
     this.capacity = config.maxConnections;
     this.queue = new WaitQueue(queue);

@@ -10,8 +10,8 @@ describe('a minimal helios.yaml resolves with every default', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.strategy).toEqual({ name: 'round-robin', options: {} });
     expect(config.backends).toHaveLength(1);
-    expect(config.backends[0]?.url.href).toBe('http://127.0.0.1:9001/');
-    expect(config.backends[0]).toMatchObject({ weight: 1, maxConnections: 128, health: {} });
+    expect(config.backends?.[0]?.url.href).toBe('http://127.0.0.1:9001/');
+    expect(config.backends?.[0]).toMatchObject({ weight: 1, maxConnections: 128, health: {} });
     expect(config.preserveHost).toBe(true);
     expect(config.trustProxy).toBe(false);
     expect(config.retries).toBe(1);

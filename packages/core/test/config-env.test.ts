@@ -13,7 +13,7 @@ describe('${VAR} in values', () => {
     );
     expect(config.port).toBe(8081);
     expect(config.host).toBe('127.0.0.1');
-    expect(config.backends[0]?.url.origin).toBe('http://localhost:9001');
+    expect(config.backends?.[0]?.url.origin).toBe('http://localhost:9001');
   });
 
   it('uses ${VAR:-default} when VAR is unset or empty', () => {

@@ -53,7 +53,7 @@ describe('hardened config checks', () => {
 
   it('refuses a public admin listener without a token, and says how to fix it', () => {
     const issues = configIssues(`${base}admin:\n  port: 9090\n  host: 0.0.0.0\n`);
-    expect(issues.map((i) => i.path)).toEqual(['admin']);
+    expect(issues.map((i) => i.path)).toEqual(['admin.token']);
     expect(issues[0]?.message).toMatch(/admin\.token/);
     expect(issues[0]?.message).toMatch(/allowUnauthenticated/);
   });

@@ -17,11 +17,11 @@ describe('backends accept a URL string or a mapping', () => {
         },
       ],
     });
-    expect(config.backends.map((b) => b.url.href)).toEqual([
+    expect(config.backends?.map((b) => b.url.href)).toEqual([
       'http://127.0.0.1:9001/',
       'https://api.internal:8443/',
     ]);
-    expect(config.backends[1]).toMatchObject({
+    expect(config.backends?.[1]).toMatchObject({
       weight: 5,
       maxConnections: 16,
       health: { path: '/ready', host: 'api.internal' },
@@ -33,7 +33,7 @@ describe('backends accept a URL string or a mapping', () => {
       port: 1,
       backends: ['HTTP://LocalHost:80/', ' http://127.0.0.1:9002 ', 'https://x.test:443'],
     });
-    expect(config.backends.map((b) => b.url.origin)).toEqual([
+    expect(config.backends?.map((b) => b.url.origin)).toEqual([
       'http://localhost',
       'http://127.0.0.1:9002',
       'https://x.test',

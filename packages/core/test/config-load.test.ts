@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     await writeFile(file, 'port: ${PORT}\nbackends:\n  - http://127.0.0.1:9001\n');
     const config = await loadConfig(file, { PORT: '8088' });
     expect(config.port).toBe(8088);
-    expect(config.backends[0]?.url.origin).toBe('http://127.0.0.1:9001');
+    expect(config.backends?.[0]?.url.origin).toBe('http://127.0.0.1:9001');
   });
 
   it('names the file in every issue', async () => {

@@ -18,7 +18,7 @@ describe('the starter helios.yaml written by `helios init`', () => {
   it('parses to a valid config without any environment', () => {
     const config = parseConfig(starterConfig, 'helios.yaml', {});
     expect(config.port).toBe(8080);
-    expect(config.backends.map((b) => b.url.origin)).toEqual([
+    expect(config.backends?.map((b) => b.url.origin)).toEqual([
       'http://127.0.0.1:9001',
       'http://127.0.0.1:9002',
       'http://127.0.0.1:9003',

@@ -55,10 +55,11 @@ const headerNameSchema = z
 
 /** A header or query value to compare with (a number written unquoted still compares as text). */
 const valueSchema = z
-  .union([z.string(), z.number().transform(String), z.boolean().transform(String)], {
-    error: 'a value to compare with',
-  })
-  .describe('Exact value.');
+  .preprocess(
+    (v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v),
+    z.string({ error: 'a value to compare with' }),
+  )
+  .describe('Exact value (text; an unquoted number or boolean counts as its text).');
 
 const matchSchema = z
   .strictObject({

@@ -9,6 +9,9 @@ import { backendsSchema } from './backend-schema.js';
 import { durationSchema } from './duration.js';
 import { flag, wholeNumber } from './fields.js';
 import { healthSchema } from './health-schema.js';
+import { poolSchema } from './pool-schema.js';
+import { checkPools, resolvePools, resolveRoutes } from './pools.js';
+import { nameSchema, routeSchema } from './route-schema.js';
 import { sizeSchema } from './size.js';
 import { strategySchema } from './strategy-schema.js';
 import { trustProxySchema } from './trust-proxy-schema.js';
@@ -185,7 +188,17 @@ export const heliosConfigSchema = z
     port: portSchema('Port the proxy listens on.'),
     host: hostSchema.default('0.0.0.0').describe('Address the proxy listens on.'),
     strategy: strategySchema.prefault('round-robin'),
-    backends: backendsSchema,
+    backends: backendsSchema
+      .optional()
+      .describe('Upstream servers of the pool `default` (or use `pools`).'),
+    pools: z
+      .record(nameSchema, poolSchema)
+      .optional()
+      .describe('Named pools of backends, each balanced and checked on its own.'),
+    routes: z
+      .array(routeSchema, { error: 'a list of routes' })
+      .optional()
+      .describe('Tried in file order; the first match wins. Without routes: one pool, everything.'),
     preserveHost: flag('Send the client’s Host to backends; false sends the backend’s.').default(
       true,
     ),
@@ -200,5 +213,17 @@ export const heliosConfigSchema = z
     accessLog: accessLogSchema,
     admin: adminSchema.optional(),
     workers: workersSchema,
+  })
+  .superRefine(
+    (config, ctx) => {
+      checkPools(config, (issue) => ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]));
+    },
+    // Also when other keys are wrong: every problem is reported at once (checkPools reads the
+    // sections defensively, as they may be malformed then).
+    { when: () => true },
+  )
+  .transform((config) => {
+    const pools = resolvePools(config, config);
+    return { ...config, pools, routes: resolveRoutes(config.routes, Object.keys(pools)) };
   })
   .describe('Helios configuration (helios.yaml).');

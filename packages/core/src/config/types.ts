@@ -18,7 +18,9 @@ export type HeliosConfig = z.output<typeof heliosConfigSchema>;
 /** What may be written in helios.yaml (or passed to `resolveConfig`): short forms, unit strings. */
 export type HeliosConfigInput = z.input<typeof heliosConfigSchema>;
 
-export type BackendConfig = HeliosConfig['backends'][number];
+export type { PoolConfig } from './pools.js';
+export type { RouteConfig } from './route-schema.js';
+export type BackendConfig = HeliosConfig['pools'][string]['backends'][number];
 export type TimeoutsConfig = HeliosConfig['timeouts'];
 export type RetryBudgetConfig = HeliosConfig['retryBudget'];
 export type LimitsConfig = HeliosConfig['limits'];

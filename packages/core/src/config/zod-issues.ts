@@ -220,7 +220,7 @@ function toIssue(flat: Flat, context: IssueContext): ConfigIssue {
   const { issue, path } = flat;
   const expected = issue.message;
   const missing =
-    (issue.code === 'invalid_type' || issue.code === 'invalid_union') &&
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'custom') &&
     flat.input === undefined &&
     path.length > 0 &&
     !hasKey(context.data, path);
@@ -243,7 +243,7 @@ function toIssue(flat: Flat, context: IssueContext): ConfigIssue {
       ? issue.params.problem
       : undefined;
   const message = missing
-    ? `missing required key \`${String(path[path.length - 1])}\`: expected ${expected}`
+    ? `missing required key \`${String(path[path.length - 1])}\`: ${problem === undefined ? '' : `${problem}; `}expected ${expected}`
     : problem !== undefined
       ? `${problem}: found ${found}, expected ${expected}`
       : `expected ${expected}, found ${found}`;

@@ -4,6 +4,7 @@
  * an ephemeral port, health checks off (the data-path tests drive health by hand) and JSON logs.
  */
 import { resolveConfig } from '../../src/config/parse.js';
+import { resolvePools } from '../../src/config/pools.js';
 import type { HeliosConfig } from '../../src/config/types.js';
 
 export interface TestConfigOverrides
@@ -29,10 +30,12 @@ export function testConfig(
     },
     'testConfig',
   );
-  return {
+  const merged = {
     ...base,
     ...rest,
     timeouts: { ...base.timeouts, ...timeouts },
     limits: { ...base.limits, ...limits },
   };
+  // The pool `default` inherits the top-level settings: resolve it again from the overrides.
+  return { ...merged, pools: resolvePools({ backends: merged.backends }, merged) };
 }
