@@ -3,9 +3,9 @@
  * status API, dashboard). Everything the CLI knows about admin goes through `startAdmin`.
  */
 import type { HeliosConfig, HeliosProxy } from '@helios/core';
-import type { HealthChecker } from '@helios/health';
 import { httpUrl } from './listen-address.js';
 import type { CliLogger } from './logger.js';
+import type { HealthEvents } from './pool-health.js';
 import { cliVersion } from './version.js';
 
 export interface AdminHandle {
@@ -19,7 +19,8 @@ export interface AdminHandle {
 export interface AdminContext {
   config: HeliosConfig;
   proxy: HeliosProxy;
-  health: HealthChecker;
+  /** Every pool's health transitions. */
+  health: HealthEvents;
   logger: CliLogger;
 }
 

@@ -5,8 +5,8 @@
  * Settings bound when the process starts need a restart: the listen address, the header size
  * limit (fixed when the HTTP server is created), the admin listener and the number of worker
  * processes. The planned config keeps their running values, and each such change is reported
- * so the caller can log it. The strategy is rebuilt only when its section changed, so its
- * learned state (round-robin position, EWMA averages) survives every other reload.
+ * so the caller can log it. What a change means inside the data path (which pool keeps its
+ * strategy, its health checker, its connections) core decides, per pool (generation.ts).
  */
 import type { HeliosConfig } from '@helios/core';
 
@@ -22,8 +22,6 @@ export interface RestartNotice {
 export interface ConfigChange {
   /** The config to run: the new one, with every restart-only setting kept as it runs now. */
   config: HeliosConfig;
-  /** The strategy section changed: build a new strategy (else keep the running one). */
-  newStrategy: boolean;
   /** Changes ignored until a restart. */
   restart: RestartNotice[];
 }
@@ -83,8 +81,5 @@ export function planConfigChange(
     });
     config = { ...config, workers: current.workers };
   }
-  const newStrategy =
-    next.strategy.name !== current.strategy.name ||
-    !sameJson(next.strategy.options, current.strategy.options);
-  return { config, newStrategy, restart };
+  return { config, restart };
 }

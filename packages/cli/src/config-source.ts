@@ -5,10 +5,14 @@
  */
 import {
   ConfigError,
+  type ConfigIssue,
+  DEFAULT_POOL_NAME,
+  formatConfigIssue,
   formatConfigIssues,
   type HeliosConfig,
   HeliosError,
-  loadConfig,
+  type Logger,
+  loadConfigDetailed,
 } from '@helios/core';
 import { createStrategy } from '@helios/strategies';
 
@@ -18,7 +22,12 @@ export interface ConfigOverrides {
 }
 
 export type ConfigResult =
-  | { ok: true; config: HeliosConfig }
+  | {
+      ok: true;
+      config: HeliosConfig;
+      /** Probably mistakes, not errors (a route that can never match, an unused pool). */
+      warnings: ConfigIssue[];
+    }
   | { ok: false; report: string; issueCount: number };
 
 export function applyOverrides(config: HeliosConfig, overrides: ConfigOverrides): HeliosConfig {
@@ -30,13 +39,16 @@ export function applyOverrides(config: HeliosConfig, overrides: ConfigOverrides)
  * `validate` rejects exactly what `start` would.
  */
 function strategyProblem(path: string, config: HeliosConfig): string | undefined {
-  try {
-    createStrategy(config.strategy);
-    return undefined;
-  } catch (error) {
-    if (error instanceof HeliosError) return `${path}: strategy: ${error.message}`;
-    throw error;
+  for (const pool of Object.values(config.pools)) {
+    try {
+      createStrategy(pool.strategy);
+    } catch (error) {
+      if (!(error instanceof HeliosError)) throw error;
+      const fromPools = !(pool.name === DEFAULT_POOL_NAME && config.backends !== undefined);
+      return `${path}: ${fromPools ? `pools.${pool.name}.` : ''}strategy: ${error.message}`;
+    }
   }
+  return undefined;
 }
 
 function configErrorResult(error: ConfigError): ConfigResult {
@@ -49,14 +61,28 @@ export async function readConfig(
   path: string,
   overrides: ConfigOverrides = {},
 ): Promise<ConfigResult> {
-  let config: HeliosConfig;
+  let loaded: Awaited<ReturnType<typeof loadConfigDetailed>>;
   try {
-    config = await loadConfig(path);
+    loaded = await loadConfigDetailed(path);
   } catch (error) {
     if (error instanceof ConfigError) return configErrorResult(error);
     throw error;
   }
-  const problem = strategyProblem(path, config);
+  const problem = strategyProblem(path, loaded.config);
   if (problem !== undefined) return { ok: false, report: problem, issueCount: 1 };
-  return { ok: true, config: applyOverrides(config, overrides) };
+  return {
+    ok: true,
+    config: applyOverrides(loaded.config, overrides),
+    warnings: loaded.warnings,
+  };
+}
+
+/** Log each warning about a config that is valid but probably not what was meant. */
+export function logConfigWarnings(logger: Logger, warnings: readonly ConfigIssue[]): void {
+  for (const warning of warnings) {
+    logger.warn(
+      { file: warning.file, line: warning.line, column: warning.column, path: warning.path },
+      `config warning: ${formatConfigIssue(warning)}`,
+    );
+  }
 }

@@ -12,8 +12,9 @@
 import type { HeliosConfig } from '@helios/core';
 import type { ConfigChange } from './config-change.js';
 import { planConfigChange } from './config-change.js';
-import { type ConfigOverrides, readConfig } from './config-source.js';
+import { type ConfigOverrides, logConfigWarnings, readConfig } from './config-source.js';
 import type { CliLogger } from './logger.js';
+import { summarizePools } from './pools-summary.js';
 
 /** A worker process that did not take a generation. */
 export interface WorkerFailure {
@@ -112,6 +113,7 @@ export class Reloader {
       );
       return rejected();
     }
+    logConfigWarnings(logger, result.warnings);
     const change = planConfigChange(this.#current, result.config, {
       workers: this.#options.workers,
     });
@@ -132,12 +134,7 @@ export class Reloader {
     this.#current = change.config;
     this.#generation = generation;
     const next = change.config;
-    const fields = {
-      trigger,
-      generation,
-      strategy: next.strategy.name,
-      backends: next.backends.map((b) => b.url.origin),
-    };
+    const fields = { trigger, generation, ...summarizePools(next).fields };
     if (report.failures.length > 0) {
       for (const failure of report.failures) {
         logger.error(

@@ -6,7 +6,6 @@
  * a stop that arrived during start-up drains at once, with nothing in flight.
  */
 import { createProxy, type HeliosConfig } from '@helios/core';
-import { createHealthChecker } from '@helios/health';
 import { createStrategy } from '@helios/strategies';
 import { AccessLog } from './access-log.js';
 import { type AdminHandle, startAdmin } from './admin-link.js';
@@ -16,6 +15,8 @@ import { ExitCode } from './exit-codes.js';
 import { httpUrl } from './listen-address.js';
 import { describeListenError } from './listen-error.js';
 import type { LoggerHandle } from './logger.js';
+import { HealthEvents, poolHealthFactory } from './pool-health.js';
+import { summarizePools } from './pools-summary.js';
 import { Reloader } from './reload.js';
 import type { SignalTrap } from './signals.js';
 import { type ConfigWatcher, watchConfig } from './watch.js';
@@ -43,16 +44,21 @@ export interface Running {
 export async function serve(options: ServeOptions): Promise<Running | undefined> {
   const { config, log, signals } = options;
   const { logger } = log;
-  const strategy = createStrategy(config.strategy);
-  const health = createHealthChecker({ health: config.health, backends: config.backends, logger });
-  const proxy = createProxy({ config, strategy, health, logger });
+  const health = new HealthEvents();
+  const proxy = createProxy({
+    config,
+    createStrategy: (pool) => createStrategy(pool.strategy),
+    createHealth: poolHealthFactory(logger, health),
+    logger,
+  });
   const accessLog = new AccessLog(proxy, log.stdout, { warnings: logger });
   accessLog.configure(config.accessLog);
 
   const giveUp = async (admin?: AdminHandle): Promise<undefined> => {
     accessLog.close();
     await admin?.close().catch(() => undefined);
-    await Promise.resolve(health.close()).catch(() => undefined);
+    // Closes every pool's health checker too (nothing is in flight yet).
+    await proxy.close().catch(() => undefined);
     return undefined;
   };
 
@@ -90,14 +96,7 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
           logger,
           apply: (_generation, change) => {
             applyConfigChange(
-              {
-                proxy,
-                health: { configure: (next) => health.configure(next.health, next.backends) },
-                accessLog,
-                logger,
-                logLevelOverride: options.logLevelOverride,
-                createStrategy,
-              },
+              { proxy, accessLog, logger, logLevelOverride: options.logLevelOverride },
               change,
             );
             return { failures: [] };
@@ -127,11 +126,8 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
   // A stop during start-up is draining already: do not announce a listener that is closing.
   if (signals.stopRequested) return { url, admin, done };
 
-  const backends = config.backends.map((b) => b.url.origin);
-  logger.info(
-    { address: url, port, strategy: config.strategy.name, backends },
-    `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')})`,
-  );
+  const summary = summarizePools(config);
+  logger.info({ address: url, port, ...summary.fields }, `listening on ${url} (${summary.text})`);
   if (reloader !== undefined && configPath !== undefined) {
     if (options.watch === true) {
       watcher = watchConfig(configPath, () => void reloader.request('watch'), logger);

@@ -53,7 +53,7 @@ describe('Reloader', () => {
       'config reloaded (generation 2, 2 workers)',
     ]);
     expect(outcomes).toEqual(['success', 'success']);
-    expect(reloader.config.backends[0]?.url.origin).toBe('http://127.0.0.1:9002');
+    expect(reloader.config.backends?.[0]?.url.origin).toBe('http://127.0.0.1:9002');
   });
 
   it('logs each worker that failed a generation and counts the reload as a failure', async () => {

@@ -43,8 +43,8 @@ describe('config over IPC', () => {
     );
     const copy = decodeConfig(encodeConfig(config));
     expect(copy).toEqual(config);
-    expect(copy.backends[1]?.url).toBeInstanceOf(URL);
-    expect(copy.backends[1]?.url.origin).toBe('http://127.0.0.1:9002');
+    expect(copy.backends?.[1]?.url).toBeInstanceOf(URL);
+    expect(copy.backends?.[1]?.url.origin).toBe('http://127.0.0.1:9002');
   });
 });
 

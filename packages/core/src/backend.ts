@@ -4,10 +4,9 @@
  * checkers get a `HealthTarget` that can also take a backend out of service and back.
  */
 
-export type HealthSource = 'active' | 'passive';
+import { DEFAULT_POOL_NAME } from './config/pools.js';
 
-/** The pool of a config that lists `backends` at the top level instead of `pools`. */
-export const DEFAULT_POOL = 'default';
+export type HealthSource = 'active' | 'passive';
 
 export interface BackendView {
   /** Stable identity across reloads: the backend's origin, e.g. `http://127.0.0.1:9001`. */
@@ -17,6 +16,8 @@ export interface BackendView {
    * in two pools; each pool then has its own `Backend` (health, in-flight count).
    */
   readonly pool: string;
+  /** `<pool> <origin>`: unique across pools (processes of a cluster use it to name backends). */
+  readonly key: string;
   readonly url: URL;
   /** Position in the current backend list (changes on reload). */
   readonly index: number;
@@ -54,6 +55,7 @@ export interface BackendOptions {
 export class Backend implements HealthTarget {
   readonly id: string;
   readonly pool: string;
+  readonly key: string;
   readonly url: URL;
   index: number;
   weight: number;
@@ -73,7 +75,8 @@ export class Backend implements HealthTarget {
   constructor(options: BackendOptions) {
     this.url = options.url;
     this.id = options.url.origin;
-    this.pool = options.pool ?? DEFAULT_POOL;
+    this.pool = options.pool ?? DEFAULT_POOL_NAME;
+    this.key = `${this.pool} ${this.id}`;
     this.weight = options.weight;
     this.index = options.index;
   }

@@ -1,14 +1,21 @@
 /** Public face of @helios/core. */
 
 export type { BackendOptions, BackendView, HealthSource, HealthTarget } from './backend.js';
-export { Backend, DEFAULT_POOL } from './backend.js';
+export { Backend } from './backend.js';
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ConfigIssue, formatConfigIssue, formatConfigIssues } from './config/config-issue.js';
 export { parseDuration } from './config/duration.js';
 export type { Env } from './config/env.js';
 export { buildJsonSchema, renderJsonSchema, SCHEMA_URL } from './config/json-schema.js';
-export { loadConfig } from './config/load.js';
-export { parseConfig, resolveConfig } from './config/parse.js';
+export { loadConfig, loadConfigDetailed } from './config/load.js';
+export {
+  type ParsedConfig,
+  parseConfig,
+  parseConfigDetailed,
+  resolveConfig,
+} from './config/parse.js';
+export { DEFAULT_POOL_NAME } from './config/pools.js';
+export { type ConfigWarning, routeWarnings } from './config/route-warnings.js';
 export { heliosConfigSchema } from './config/schema.js';
 export { starterConfig } from './config/starter.js';
 export { STRATEGY_ALIASES, STRATEGY_NAMES } from './config/strategy-schema.js';

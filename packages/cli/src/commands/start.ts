@@ -5,7 +5,7 @@
  * anything listens ends the command at once with exit code 0.
  */
 import type { Invocation } from '../args.js';
-import { readConfig } from '../config-source.js';
+import { logConfigWarnings, readConfig } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve.js';
@@ -35,6 +35,7 @@ export async function startCommand(
     format: invocation.logFormat ?? config.logging.format,
   });
   signals.useLogger(log.logger, log.flush);
+  logConfigWarnings(log.logger, result.warnings);
   const workers = resolveWorkerCount(invocation.workers ?? config.workers);
   if (workers > 1) {
     const cluster = await (await import('../workers/index.js')).runCluster({

@@ -2,7 +2,13 @@
  * `helios validate`: check a config without starting anything. Valid: a short summary on stdout,
  * exit 0. Invalid: every issue at once on stderr, exit 2.
  */
-import type { HeliosConfig } from '@helios/core';
+import {
+  type ConfigIssue,
+  formatConfigIssue,
+  type HeliosConfig,
+  type PoolConfig,
+  type RouteConfig,
+} from '@helios/core';
 import type { Invocation } from '../args.js';
 import { readConfig } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,23 +30,83 @@ function healthLine(config: HeliosConfig): string {
   return parts.join(', ');
 }
 
-export function summarize(path: string, config: HeliosConfig): string {
-  const backends = config.backends
-    .map((b) => `    ${b.url.origin}${b.weight === 1 ? '' : ` (weight ${b.weight})`}`)
+function backendLines(backends: PoolConfig['backends'], indent: string): string {
+  return backends
+    .map((b) => `${indent}${b.url.origin}${b.weight === 1 ? '' : ` (weight ${b.weight})`}`)
     .join('\n');
+}
+
+/** One route in a line: what it matches, and what it does. */
+export function describeRoute(route: RouteConfig): string {
+  const m = route.match;
+  const conditions: string[] = [];
+  if (m?.host !== undefined) conditions.push(`host ${m.host.join('|')}`);
+  if (m?.path !== undefined) conditions.push(`path ${m.path}`);
+  if (m?.pathPrefix !== undefined) conditions.push(`prefix ${m.pathPrefix}`);
+  if (m?.pathRegex !== undefined) conditions.push(`regex ${m.pathRegex}`);
+  if (m?.methods !== undefined) conditions.push(m.methods.join('|'));
+  for (const [name, value] of Object.entries(m?.headers ?? {}))
+    conditions.push(`${name}: ${value}`);
+  for (const [name, value] of Object.entries(m?.query ?? {})) conditions.push(`?${name}=${value}`);
+  const what =
+    route.redirect !== undefined
+      ? `redirect ${route.redirect.status} ${route.redirect.to}`
+      : route.respond !== undefined
+        ? `respond ${route.respond.status}`
+        : `${route.pool ?? '?'}${route.stripPrefix ? ' (strip prefix)' : ''}`;
+  return `${conditions.length === 0 ? 'everything' : conditions.join(', ')} → ${what}`;
+}
+
+/** The listener, pools and routes of a config with `pools`/`routes`. */
+function poolLines(config: HeliosConfig): string[] {
+  const pools = Object.values(config.pools);
+  const lines = [`  pools       ${pools.length}`];
+  for (const pool of pools) {
+    const n = pool.backends.length;
+    lines.push(
+      `    ${pool.name.padEnd(10)}${pool.strategy.name}, ${n} backend${n === 1 ? '' : 's'}`,
+    );
+    lines.push(backendLines(pool.backends, '      '));
+  }
+  lines.push(`  routes      ${config.routes.length}`);
+  config.routes.forEach((route, index) => {
+    lines.push(`    ${(route.name ?? `#${index}`).padEnd(10)}${describeRoute(route)}`);
+  });
+  return lines;
+}
+
+export function summarize(
+  path: string,
+  config: HeliosConfig,
+  warnings: readonly ConfigIssue[] = [],
+): string {
   const t = config.timeouts;
+  const simple =
+    config.backends !== undefined &&
+    config.pools.default !== undefined &&
+    Object.keys(config.pools).length === 1 &&
+    config.routes.length === 1 &&
+    config.routes[0]?.match === undefined;
+  const only = config.pools.default;
+  const shape =
+    simple && only !== undefined
+      ? [
+          `  strategy    ${only.strategy.name}`,
+          `  backends    ${only.backends.length}`,
+          backendLines(only.backends, '    '),
+        ]
+      : poolLines(config);
   const lines = [
     `${path} is valid.`,
     `  listener    ${config.host}:${config.port}`,
-    `  strategy    ${config.strategy.name}`,
-    `  backends    ${config.backends.length}`,
-    backends,
+    ...shape,
     `  health      ${healthLine(config)}`,
     `  timeouts    connect ${formatDuration(t.connect)}, response ${formatDuration(t.response)}, drain ${formatDuration(t.drain)}`,
     `  retries     ${config.retries}`,
     `  access log  ${config.accessLog.enabled ? config.accessLog.output : 'off'}`,
     `  admin       ${config.admin === undefined ? 'off' : `${config.admin.host}:${config.admin.port}`}`,
   ];
+  for (const warning of warnings) lines.push(`warning: ${formatConfigIssue(warning)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -53,6 +119,6 @@ export async function validateCommand(invocation: ValidateInvocation): Promise<E
     );
     return ExitCode.usage;
   }
-  process.stdout.write(summarize(invocation.config, result.config));
+  process.stdout.write(summarize(invocation.config, result.config, result.warnings));
   return ExitCode.ok;
 }

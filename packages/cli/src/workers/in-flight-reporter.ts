@@ -32,8 +32,8 @@ export class InFlightReporter {
     const counts: InFlightCounts = {};
     let key = '';
     for (const backend of this.#backends()) {
-      counts[backend.id] = backend.localInFlight;
-      key += `${backend.id}=${backend.localInFlight},`;
+      counts[backend.key] = backend.localInFlight;
+      key += `${backend.key}=${backend.localInFlight},`;
     }
     if (key === this.#last) return;
     this.#last = key;
@@ -42,7 +42,7 @@ export class InFlightReporter {
 
   /** Apply the primary's answer: what the other workers have in flight. */
   applyOthers(others: InFlightCounts): void {
-    for (const backend of this.#backends()) backend.externalInFlight = others[backend.id] ?? 0;
+    for (const backend of this.#backends()) backend.externalInFlight = others[backend.key] ?? 0;
   }
 
   close(): void {

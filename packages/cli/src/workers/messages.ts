@@ -8,6 +8,7 @@ import type { StatusReport } from '../admin/index.js';
 
 /** A health change, as relayed between processes. */
 export interface HealthChange {
+  /** The backend key, `<pool> <origin>`. */
   backend: string;
   source: HealthSource;
   healthy: boolean;
@@ -15,12 +16,12 @@ export interface HealthChange {
   downForMs?: number | undefined;
 }
 
-/** In-flight requests by backend id. */
+/** In-flight requests by backend key (`<pool> <origin>`). */
 export type InFlightCounts = Record<string, number>;
 
 /**
  * A run of identical outcomes of finished upstream requests, in the order they finished:
- * [backend id, status (0: no response), failure kind ('' for none), how many].
+ * [backend key (`<pool> <origin>`), status (0: no response), failure kind ('' for none), how many].
  */
 export type OutcomeRun = [string, number, string, number];
 

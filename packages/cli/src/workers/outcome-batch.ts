@@ -39,7 +39,7 @@ export class OutcomeBatch {
     if (last !== undefined && last[1] === status && last[2] === kind) {
       last[3]++;
     } else {
-      const run: OutcomeRun = [target.id, status, kind, 1];
+      const run: OutcomeRun = [target.key, status, kind, 1];
       this.#runs.push(run);
       this.#last.set(target, run);
     }

@@ -1,17 +1,18 @@
 /**
- * The one health view of a cluster, kept by the primary. Its checker runs the active probes
- * (once, not once per worker) and the passive detector, which is fed with the request outcomes
- * of every worker (outcome-batch.ts): `failureThreshold` counts consecutive failures across all
- * workers and `maxEjectedPercent` caps ejections across all workers, exactly as in one process.
- * Every verdict is logged once, here, and relayed to every worker; a worker that starts later
- * gets the verdicts in force before it serves.
+ * The one health view of a cluster, kept by the primary. Each pool has its own checker here:
+ * it runs the pool's active probes (once, not once per worker) and its passive detector, which
+ * is fed with the request outcomes of every worker (outcome-batch.ts): `failureThreshold` counts
+ * consecutive failures across all workers and `maxEjectedPercent` caps ejections across all
+ * workers, exactly as in one process. Every verdict is logged once, here, and relayed to every
+ * worker; a worker that starts later gets the verdicts in force before it serves. Backends are
+ * named across processes by their key (`<pool> <origin>`).
  *
  * The backend objects here are the primary's own (no traffic goes through them); they carry the
  * global health and in-flight figures the admin server shows.
  */
-import type { Backend, HeliosConfig, Logger } from '@helios/core';
+import type { Backend, HeliosConfig, Logger, PoolConfig } from '@helios/core';
 import { createHealthChecker, type HealthChecker } from '@helios/health';
-import type { HealthTransition } from '../admin/index.js';
+import type { PoolTransition } from '../pool-health.js';
 import type { HealthChange, OutcomeRun } from './messages.js';
 import { primaryBackends } from './primary-backends.js';
 
@@ -19,7 +20,7 @@ export interface PrimaryHealthTargets {
   /** Send to every worker. */
   broadcast(change: HealthChange): void;
   /** Tell the admin server (transition log, ejection counter). */
-  record(transition: HealthTransition): void;
+  record(transition: PoolTransition): void;
 }
 
 interface DownReasons {
@@ -27,27 +28,24 @@ interface DownReasons {
   passive?: string;
 }
 
+interface PoolState {
+  checker: HealthChecker;
+  config: PoolConfig;
+}
+
 export class PrimaryHealth {
-  readonly #checker: HealthChecker;
+  readonly #logger: Logger;
   readonly #targets: PrimaryHealthTargets;
-  #backends: Backend[];
-  #byId = new Map<string, Backend>();
-  #failureThreshold: number;
+  readonly #pools = new Map<string, PoolState>();
+  #backends: Backend[] = [];
+  #byKey = new Map<string, Backend>();
   /** Why each backend is held down, by source (what a new worker must apply first). */
   readonly #down = new Map<string, DownReasons>();
 
   constructor(config: HeliosConfig, logger: Logger, targets: PrimaryHealthTargets) {
+    this.#logger = logger;
     this.#targets = targets;
-    this.#backends = primaryBackends(config);
-    this.#failureThreshold = config.health.passive.failureThreshold;
-    this.#checker = createHealthChecker({
-      health: config.health,
-      backends: config.backends,
-      logger,
-    });
-    this.#checker.on('transition', (t: HealthTransition) => this.#relay(t));
-    this.#index();
-    this.#checker.update(this.#backends);
+    this.configure(config);
   }
 
   /** The primary's backend objects (global health and in-flight), for the admin server. */
@@ -55,14 +53,28 @@ export class PrimaryHealth {
     return this.#backends;
   }
 
-  /** A new generation: new backend set (state kept by id), new health settings. */
+  /** A new generation: new backend set (state kept by key), new pools and health settings. */
   configure(config: HeliosConfig): void {
     this.#backends = primaryBackends(config, this.#backends);
-    this.#index();
-    for (const id of this.#down.keys()) if (!this.#byId.has(id)) this.#down.delete(id);
-    this.#failureThreshold = config.health.passive.failureThreshold;
-    this.#checker.configure(config.health, config.backends);
-    this.#checker.update(this.#backends);
+    this.#byKey = new Map(this.#backends.map((b) => [b.key, b]));
+    for (const key of this.#down.keys()) if (!this.#byKey.has(key)) this.#down.delete(key);
+    for (const [name, state] of this.#pools) {
+      if (config.pools[name] !== undefined) continue;
+      void state.checker.close();
+      this.#pools.delete(name);
+    }
+    for (const pool of Object.values(config.pools)) {
+      const members = this.#backends.filter((b) => b.pool === pool.name);
+      let state = this.#pools.get(pool.name);
+      if (state === undefined) {
+        state = { checker: this.#newChecker(pool), config: pool };
+        this.#pools.set(pool.name, state);
+      } else {
+        state.checker.configure(pool.health, pool.backends);
+        state.config = pool;
+      }
+      state.checker.update(members);
+    }
   }
 
   /**
@@ -71,12 +83,13 @@ export class PrimaryHealth {
    * past the threshold have ejected the backend (or been refused by the cap) already.
    */
   outcomes(runs: readonly OutcomeRun[]): void {
-    for (const [id, status, kind, count] of runs) {
-      const backend = this.#byId.get(id);
-      if (backend === undefined) continue;
+    for (const [key, status, kind, count] of runs) {
+      const backend = this.#byKey.get(key);
+      const state = backend === undefined ? undefined : this.#pools.get(backend.pool);
+      if (backend === undefined || state === undefined) continue;
       const failure = kind === '' ? undefined : (kind as 'connect' | 'timeout' | 'reset');
-      const times = Math.min(count, this.#failureThreshold);
-      for (let i = 0; i < times; i++) this.#checker.onRequestEnd(backend, status, failure);
+      const times = Math.min(count, state.config.health.passive.failureThreshold);
+      for (let i = 0; i < times; i++) state.checker.onRequestEnd(backend, status, failure);
     }
   }
 
@@ -94,22 +107,29 @@ export class PrimaryHealth {
     return changes;
   }
 
-  close(): Promise<void> {
-    return this.#checker.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((s) => s.checker.close()));
   }
 
-  #index(): void {
-    this.#byId = new Map(this.#backends.map((b) => [b.id, b]));
+  #newChecker(pool: PoolConfig): HealthChecker {
+    const checker = createHealthChecker({
+      health: pool.health,
+      backends: pool.backends,
+      logger: this.#logger,
+    });
+    checker.on('transition', (t) => this.#relay({ ...t, pool: pool.name }));
+    return checker;
   }
 
-  #relay(t: HealthTransition): void {
-    const reasons = this.#down.get(t.backend) ?? {};
+  #relay(t: PoolTransition): void {
+    const key = `${t.pool} ${t.backend}`;
+    const reasons = this.#down.get(key) ?? {};
     if (t.healthy) delete reasons[t.source];
     else reasons[t.source] = t.reason;
-    if (reasons.active === undefined && reasons.passive === undefined) this.#down.delete(t.backend);
-    else this.#down.set(t.backend, reasons);
+    if (reasons.active === undefined && reasons.passive === undefined) this.#down.delete(key);
+    else this.#down.set(key, reasons);
     const change: HealthChange = {
-      backend: t.backend,
+      backend: key,
       source: t.source,
       healthy: t.healthy,
       reason: t.reason,

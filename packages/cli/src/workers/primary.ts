@@ -23,6 +23,7 @@ import { ExitCode } from '../exit-codes.js';
 import { httpUrl } from '../listen-address.js';
 import { describeListenError } from '../listen-error.js';
 import type { LoggerHandle } from '../logger.js';
+import { summarizePools } from '../pools-summary.js';
 import { type ApplyReport, Reloader } from '../reload.js';
 import type { SignalTrap } from '../signals.js';
 import { type ConfigWatcher, watchConfig } from '../watch.js';
@@ -147,11 +148,11 @@ export class ClusterPrimary {
     const failed = outcomes.find((o) => !o.ok);
     if (failed !== undefined && !failed.ok) return this.#giveUp(failed.reason);
 
-    const backends = config.backends.map((b) => b.url.origin);
     const workers = this.#options.workers;
+    const summary = summarizePools(config);
     logger.info(
-      { address: url, port, strategy: config.strategy.name, backends, workers },
-      `listening on ${url} (${config.strategy.name}, ${backends.length} backend${backends.length === 1 ? '' : 's'}: ${backends.join(', ')}; ${workers} workers behind the primary's socket)`,
+      { address: url, port, ...summary.fields, workers },
+      `listening on ${url} (${summary.text}; ${workers} workers behind the primary's socket)`,
     );
     if (this.#admin !== undefined) {
       const a = this.#admin.address();
@@ -453,7 +454,7 @@ export class ClusterPrimary {
   #shareInFlight(): void {
     const totals = this.#inFlight.totals();
     for (const backend of this.#health.backends) {
-      backend.externalInFlight = totals[backend.id] ?? 0;
+      backend.externalInFlight = totals[backend.key] ?? 0;
     }
     for (const worker of this.#workers.values()) {
       const others = this.#inFlight.othersOf(worker.id, totals);

@@ -76,11 +76,11 @@ class ServingWorker {
       start.reportMs,
     );
     this.#outcomes = new OutcomeBatch((runs) => send({ helios: 'outcomes', runs }), start.reportMs);
-    this.#health = new WorkerHealth(config, logger, backends, this.#outcomes);
+    this.#health = new WorkerHealth(logger, backends, this.#outcomes);
     proxy = createProxy({
       config,
-      strategy: this.#wrap(createStrategy(config.strategy)),
-      health: this.#health.hooks,
+      createStrategy: (pool) => this.#wrap(createStrategy(pool.strategy)),
+      createHealth: this.#health.forPool,
       logger,
     });
     this.#proxy = proxy;
@@ -160,11 +160,9 @@ class ServingWorker {
       applyConfigChange(
         {
           proxy: this.#proxy,
-          health: this.#health,
           accessLog: this.#accessLog,
           logger: this.logger,
           logLevelOverride: this.#start.logLevelOverride,
-          createStrategy: (section) => this.#wrap(createStrategy(section)),
         },
         change,
       );

@@ -2,10 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
-import { parseConfig } from './parse.js';
+import { type ParsedConfig, parseConfigDetailed } from './parse.js';
 import type { HeliosConfig } from './types.js';
 
 export async function loadConfig(path: string, env: Env = process.env): Promise<HeliosConfig> {
+  return (await loadConfigDetailed(path, env)).config;
+}
+
+/** `loadConfig`, with the warnings about the config (see `parseConfigDetailed`). */
+export async function loadConfigDetailed(
+  path: string,
+  env: Env = process.env,
+): Promise<ParsedConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -28,5 +36,5 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
       { cause: error },
     );
   }
-  return parseConfig(text, path, env);
+  return parseConfigDetailed(text, path, env);
 }

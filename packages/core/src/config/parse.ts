@@ -5,9 +5,10 @@
 import { ConfigError } from './config-error.js';
 import type { ConfigIssue } from './config-issue.js';
 import { applyEnv, type Env } from './env.js';
+import { type ConfigWarning, routeWarnings } from './route-warnings.js';
 import { heliosConfigSchema } from './schema.js';
 import type { HeliosConfig } from './types.js';
-import { parseYaml, type YamlSource } from './yaml-source.js';
+import { formatPath, locate, parseYaml, positionOf, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
 
 /** YAML aliases allowed in one file: plenty for sharing blocks, far too few for a bomb. */
@@ -22,6 +23,12 @@ function aliasIssue(file: string, error: unknown): ConfigIssue {
     path: '',
     message: `the document expands YAML aliases (*name) too many times (${detail}); write the repeated parts out or use fewer aliases (at most ${MAX_ALIAS_COUNT} expansions)`,
   };
+}
+
+/** A valid config, and what in it is probably a mistake (a route that can never match...). */
+export interface ParsedConfig {
+  config: HeliosConfig;
+  warnings: ConfigIssue[];
 }
 
 type Validated = { ok: true; config: HeliosConfig } | { ok: false; issues: ConfigIssue[] };
@@ -49,10 +56,14 @@ function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean
 }
 
 /**
- * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
- * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
+ * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
+ * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid.
  */
-export function parseConfig(text: string, file: string, env: Env = process.env): HeliosConfig {
+export function parseConfigDetailed(
+  text: string,
+  file: string,
+  env: Env = process.env,
+): ParsedConfig {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
   if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
@@ -66,12 +77,33 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     throw new ConfigError('HELIOS_CONFIG_INVALID', file, [aliasIssue(file, error)]);
   }
   const result = validate(data, file, source);
-  if (result.ok && envIssues.length === 0) return result.config;
+  if (result.ok && envIssues.length === 0) {
+    return {
+      config: result.config,
+      warnings: positioned(routeWarnings(result.config), file, source),
+    };
+  }
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
   const issues = [...envIssues, ...schemaIssues].sort(
     (a, b) => a.line - b.line || a.column - b.column,
   );
   throw new ConfigError('HELIOS_CONFIG_INVALID', file, issues);
+}
+
+/**
+ * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
+ * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
+ */
+export function parseConfig(text: string, file: string, env: Env = process.env): HeliosConfig {
+  return parseConfigDetailed(text, file, env).config;
+}
+
+/** Warnings with the position of what they are about. */
+function positioned(warnings: ConfigWarning[], file: string, source: YamlSource): ConfigIssue[] {
+  return warnings.map((w) => {
+    const { line, column } = positionOf(source, locate(source, w.path));
+    return { file, line, column, path: formatPath(w.path), message: w.message };
+  });
 }
 
 /**
