@@ -10,8 +10,7 @@
  * global health and in-flight figures the admin server shows.
  */
 import type { Backend, HeliosConfig, Logger } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
-import type { HealthTransition } from '../admin/index.js';
+import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
 import type { HealthChange, OutcomeRun } from './messages.js';
 import { primaryBackends } from './primary-backends.js';
 
