@@ -3,7 +3,7 @@
  * createProxy + createStrategy('round-robin') over the given upstreams, logging silent, no
  * health checker (so nothing but the data path runs).
  *   node helios.mjs <upstream,...> [--admin]
- * --admin  also start the admin/metrics listener (createAdminServer from @helios/cli's build).
+ * --admin  also start the admin/metrics listener (createAdminServer from @helios/admin).
  * Several workers are measured through the real `helios start --workers N` (lib/targets.mjs).
  * Prints {"ready":true,"port":N,"admin":...} once listening; SIGTERM exits cleanly so that
  * `node --cpu-prof` can write its profile.
@@ -29,10 +29,9 @@ const config = resolveConfig(
   'bench/servers/helios.mjs',
 );
 
-/** createAdminServer is not part of @helios/cli's public face, so it comes from the built file. */
+/** Loaded only with --admin, so the run without it loads exactly what it did before. */
 async function startAdmin(proxy) {
-  const url = new URL('../node_modules/@helios/cli/dist/admin/index.js', import.meta.url);
-  const { createAdminServer } = await import(url.href);
+  const { createAdminServer } = await import('@helios/admin');
   const admin = createAdminServer({
     config: config.admin,
     proxy,

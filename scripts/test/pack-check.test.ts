@@ -21,6 +21,7 @@ describe('the published tarballs', () => {
     const license = await readFile(join(root, 'LICENSE'), 'utf8');
     const dirs = publishablePackages();
     expect(dirs.map((d: string) => d.split(/[\\/]/).pop()).sort()).toEqual([
+      'admin',
       'cli',
       'core',
       'health',

@@ -15,6 +15,7 @@ const packages = [
   '@helios/core',
   '@helios/strategies',
   '@helios/health',
+  '@helios/admin',
   '@helios/cli',
   '@helios/test-backends',
 ];

@@ -1,6 +1,6 @@
 /**
- * The single wiring point between the running proxy and the admin server (src/admin/: metrics,
- * status API, dashboard). Everything the CLI knows about admin goes through `startAdmin`.
+ * The single wiring point between the running proxy and the admin server (@helios/admin:
+ * metrics, status API, dashboard). Everything the CLI knows about admin goes through `startAdmin`.
  */
 import type { HeliosConfig, HeliosProxy } from '@helios/core';
 import { httpUrl } from './listen-address.js';
@@ -30,7 +30,7 @@ export async function startAdmin(context: AdminContext): Promise<AdminHandle | u
   if (adminConfig === undefined) return undefined;
   const { proxy } = context;
   // Loaded only when configured: prom-client and the dashboard cost start-up time otherwise.
-  const { createAdminServer } = await import('./admin/index.js');
+  const { createAdminServer } = await import('@helios/admin');
   const server = createAdminServer({
     config: adminConfig,
     proxy,

@@ -13,7 +13,7 @@ import { removeTempDirs, tempDir } from './support/temp-dir.js';
 
 const run = promisify(execFile);
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
-const workspacePackages = ['core', 'strategies', 'health', 'test-backends', 'cli'];
+const workspacePackages = ['core', 'strategies', 'health', 'admin', 'test-backends', 'cli'];
 
 afterAll(removeTempDirs);
 

@@ -69,7 +69,12 @@ describe('messages to the primary', () => {
     pid: 42,
     generation: 1,
     metrics: [{ name: 'helios_requests_total' }],
-    status: { backends: [{ id: 'b' }], totals: {}, connections: {} },
+    status: {
+      backends: [{ id: 'b', pool: 'default' }],
+      pools: [{ name: 'default', backends: ['b'] }],
+      totals: {},
+      connections: {},
+    },
   };
 
   it('accepts every kind a worker sends', () => {
@@ -111,6 +116,12 @@ describe('messages to the primary', () => {
       { helios: 'in-flight', counts: { b: 'three' } },
       { helios: 'report', id: 9, report: { ...report, metrics: 'none' } },
       { helios: 'report', id: 9, report: { ...report, status: { backends: 'all' } } },
+      { helios: 'report', id: 9, report: { ...report, metrics: [{ help: 'no name' }] } },
+      {
+        helios: 'report',
+        id: 9,
+        report: { ...report, status: { ...report.status, pools: undefined } },
+      },
       { NODE_CLUSTER: true, helios: undefined },
       42,
     ]) {

@@ -128,6 +128,23 @@ describe('helios with workers: 2', () => {
         .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     expect(sample(/^helios_requests_total\{/)).toBe(60);
     expect(sample(/^helios_backend_up\{/)).toBe(3);
+    // ... with the pool labels intact: a config without pools is all `default`.
+    expect(sample(/^helios_requests_total\{.*pool="default"/)).toBe(60);
+    expect(sample(/^helios_backend_up\{pool="default",/)).toBe(3);
+    // /api/status groups the added-up traffic by pool too.
+    const status = (await (await fetch(`${await adminUrl(cli)}api/status`)).json()) as {
+      backends: { pool: string; requests: number }[];
+      pools: {
+        name: string;
+        backends: string[];
+        totals: { requests: number; backendsUp: number };
+      }[];
+    };
+    expect(status.backends.map((b) => b.pool)).toEqual(['default', 'default', 'default']);
+    expect(status.pools.map((p) => [p.name, p.backends.length, p.totals.backendsUp])).toEqual([
+      ['default', 3, 3],
+    ]);
+    expect(status.pools[0]?.totals.requests).toBe(60);
   });
 
   it('probes once in the primary and takes a failing backend out of every worker', async () => {

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
+  BackendConfig,
   FailureKind,
   HealthHooks,
   HealthSource,
@@ -22,7 +23,7 @@ import { SlowStart } from './slow-start.js';
 import type { HealthTransition, TransitionSink } from './transition.js';
 
 export type HealthConfig = HeliosConfig['health'];
-export type HealthBackendConfig = HeliosConfig['backends'][number];
+export type HealthBackendConfig = BackendConfig;
 
 export interface HealthCheckerOptions {
   health: HealthConfig;

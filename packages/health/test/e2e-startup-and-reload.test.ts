@@ -51,7 +51,7 @@ describe('start-up and reload end to end', () => {
     const added = fleet.backend(3);
     await added.set({ healthStatus: 503 });
     const grown = proxyConfig([one, two, three], HEALTH);
-    helios.checker.configure(grown.health, grown.backends);
+    helios.checker.configure(grown.health, grown.backends ?? []);
     await helios.proxy.reload(grown);
     const joined = helios.proxy.backends[2]!;
     expect(joined.available).toBe(false);
@@ -65,7 +65,7 @@ describe('start-up and reload end to end', () => {
 
     // Backend 1 leaves: its probes stop.
     const shrunk = proxyConfig([two, three], HEALTH);
-    helios.checker.configure(shrunk.health, shrunk.backends);
+    helios.checker.configure(shrunk.health, shrunk.backends ?? []);
     await helios.proxy.reload(shrunk);
     const probesOfRemoved = fleet.backend(1).stats.healthChecks;
     const probesOfKept = fleet.backend(2).stats.healthChecks;

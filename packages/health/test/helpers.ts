@@ -3,7 +3,13 @@
  * core `Backend` objects, a clock driven by vitest's fake timers, a scripted probe, and the
  * per-test life of a checker on fake time.
  */
-import { Backend, type HeliosConfig, type Logger, resolveConfig } from '@helios/core';
+import {
+  Backend,
+  type BackendConfig,
+  type HeliosConfig,
+  type Logger,
+  resolveConfig,
+} from '@helios/core';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createHealthChecker, type HealthChecker } from '../src/checker.js';
 import type { Clock } from '../src/clock.js';
@@ -46,7 +52,7 @@ export function makeBackends(count: number, firstPort = 40_001): Backend[] {
   return backends;
 }
 
-export function backendConfigs(backends: readonly Backend[]): HeliosConfig['backends'] {
+export function backendConfigs(backends: readonly Backend[]): BackendConfig[] {
   return backends.map((b) => ({ url: b.url, weight: b.weight, maxConnections: 128, health: {} }));
 }
 
@@ -138,7 +144,7 @@ export interface CheckerSetup {
   /** Answer every probe with this from the first one on. */
   auto?: ProbeResult;
   /** Per-backend `health` overrides, by index (default: none). */
-  backendHealth?: readonly HeliosConfig['backends'][number]['health'][];
+  backendHealth?: readonly BackendConfig['health'][];
   /** Hand the backends to the checker at once (default true). */
   update?: boolean;
 }

@@ -142,7 +142,7 @@ export async function startHelios(
   options: HeliosOptions = {},
 ): Promise<Helios> {
   const config = proxyConfig(options.urls ?? fleet.urls, health, options.retries ?? 1);
-  const checker = createHealthChecker({ health: config.health, backends: config.backends });
+  const checker = createHealthChecker({ health: config.health, backends: config.backends ?? [] });
   const hooks = new ObservedHooks(checker);
   const strategy = new RecordingRoundRobin();
   const proxy = createProxy({ config, strategy, health: hooks });

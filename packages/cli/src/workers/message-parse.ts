@@ -76,14 +76,20 @@ function isStart(m: Fields): boolean {
   );
 }
 
+function isMetric(value: unknown): boolean {
+  return isRecord(value) && typeof value.name === 'string';
+}
+
 function isWorkerReport(value: unknown): value is WorkerReport {
   if (!isRecord(value) || !isCount(value.pid) || !isCount(value.generation)) return false;
-  if (!Array.isArray(value.metrics) || !value.metrics.every(isRecord)) return false;
+  if (!Array.isArray(value.metrics) || !value.metrics.every(isMetric)) return false;
   const status = value.status;
   return (
     isRecord(status) &&
     Array.isArray(status.backends) &&
     status.backends.every(isRecord) &&
+    Array.isArray(status.pools) &&
+    status.pools.every(isRecord) &&
     isRecord(status.totals) &&
     isRecord(status.connections)
   );

@@ -3,8 +3,9 @@
  * is plain JSON with a `helios` tag; a client connection travels as the handle of a `conn`
  * message. What arrives is checked by message-parse.ts before anything acts on it.
  */
+
+import type { MetricJson, StatusReport } from '@helios/admin';
 import type { HealthSource } from '@helios/core';
-import type { StatusReport } from '../admin/index.js';
 
 /** A health change, as relayed between processes. */
 export interface HealthChange {
@@ -59,8 +60,8 @@ export interface WorkerReport {
   pid: number;
   /** The config generation the worker runs. */
   generation: number;
-  /** `/metrics` series of this worker (prom-client's JSON form). */
-  metrics: unknown[];
+  /** `/metrics` series of this worker (prom-client's JSON form, for `mergeMetrics`). */
+  metrics: MetricJson[];
   status: StatusReport;
 }
 

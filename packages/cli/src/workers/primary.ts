@@ -15,8 +15,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { AdminServer } from '@helios/admin';
 import type { HeliosConfig } from '@helios/core';
-import type { AdminServer } from '../admin/index.js';
 import type { ConfigChange } from '../config-change.js';
 import type { ConfigOverrides } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,65 +1,39 @@
 /**
- * A worker's own traffic figures, kept only when the admin server is configured: the same
- * recorder and registry the single-process admin server uses, without an HTTP listener. The
- * primary asks for a snapshot when `/metrics` or `/api/status` is requested.
+ * A worker's own traffic figures, kept only when the admin server is configured: an
+ * @helios/admin collector without an HTTP listener. The primary asks for a report when
+ * `/metrics` or `/api/status` is requested and merges the workers' (cluster-reports.ts).
  */
+import { type AdminCollector, type AdminHealthEvents, createAdminCollector } from '@helios/admin';
 import type { HeliosProxy } from '@helios/core';
-import { createHeliosMetrics, type HeliosMetrics } from '../admin/prometheus-metrics.js';
-import { buildStatusReport, type StatusSources } from '../admin/status-report.js';
-import { currentSecond, TrafficRecorder } from '../admin/traffic-recorder.js';
-import { TransitionLog } from '../admin/transition-log.js';
 import { cliVersion } from '../version.js';
 import type { WorkerReport } from './messages.js';
 
+/**
+ * Health changes are the primary's to report (its transition log and ejection counter are the
+ * ones served); a worker's collector listens to none rather than watching its backends.
+ */
+const PRIMARY_REPORTS_HEALTH: AdminHealthEvents = { on: () => undefined, off: () => undefined };
+
 export class WorkerTraffic {
-  readonly #proxy: HeliosProxy;
-  readonly #traffic = new TrafficRecorder();
-  readonly #metrics: HeliosMetrics;
-  readonly #status: StatusSources;
+  readonly #collector: AdminCollector;
   readonly #generation: () => number;
 
   constructor(proxy: HeliosProxy, generation: () => number) {
-    this.#proxy = proxy;
     this.#generation = generation;
-    const version = cliVersion();
-    const strategy = () => proxy.config.strategy.name;
-    const activeConnections = () => proxy.activeConnections;
-    const upgradedConnections = () => proxy.activeUpgrades;
-    const backends = () => proxy.backends;
-    this.#metrics = createHeliosMetrics({
-      traffic: this.#traffic,
-      transitions: new TransitionLog(),
-      backends,
-      activeConnections,
-      upgradedConnections,
-      version,
-      strategy,
+    this.#collector = createAdminCollector({
+      proxy,
+      health: PRIMARY_REPORTS_HEALTH,
+      info: { version: cliVersion(), strategy: () => proxy.config.strategy.name },
     });
-    this.#status = {
-      traffic: this.#traffic,
-      version,
-      startedSecond: currentSecond(),
-      startedAt: Date.now(),
-      backends,
-      strategy,
-      listener: () => proxy.address(),
-      activeConnections,
-      upgradedConnections,
-      transitions: () => [],
-    };
-    proxy.on('request:end', this.#traffic.record);
+    this.#collector.start();
   }
 
   async report(): Promise<WorkerReport> {
-    return {
-      pid: process.pid,
-      generation: this.#generation(),
-      metrics: await this.#metrics.registry.getMetricsAsJSON(),
-      status: buildStatusReport(this.#status),
-    };
+    const { metrics, status } = await this.#collector.report();
+    return { pid: process.pid, generation: this.#generation(), metrics, status };
   }
 
   close(): void {
-    this.#proxy.off('request:end', this.#traffic.record);
+    this.#collector.stop();
   }
 }

@@ -30,7 +30,14 @@ header { display: flex; align-items: center; gap: 16px; flex-wrap: wrap; padding
 .tile .value { font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; margin-top: 2px; }
 .tile .value.good { color: var(--green); } .tile .value.bad { color: var(--red); } .tile .value.warn { color: var(--amber); }
 h2 { font-size: 13px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: 0.8px; margin: 0 0 10px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; margin-bottom: 26px; }
+#pools { margin-bottom: 26px; }
+.pool + .pool { margin-top: 20px; }
+.pool-head { display: flex; align-items: baseline; gap: 12px; margin: 0 0 10px; padding-left: 10px; border-left: 3px solid var(--green); }
+.pool[data-state="degraded"] .pool-head { border-left-color: var(--amber); }
+.pool[data-state="unhealthy"] .pool-head { border-left-color: var(--red); }
+.pool-name { margin: 0; font-size: 15px; font-weight: 650; font-family: var(--mono); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.pool-summary { color: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
 .card { min-width: 0; background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--green); border-radius: 10px; padding: 14px 16px 12px; transition: border-color 0.3s, background 0.3s; }
 .card[data-state="unhealthy"] { border-left-color: var(--red); background: linear-gradient(180deg, rgba(248, 81, 73, 0.07), var(--panel) 60%); border-color: rgba(248, 81, 73, 0.45); }
 .card[data-state="ramping"] { border-left-color: var(--amber); }
@@ -58,6 +65,8 @@ canvas { display: block; width: 100%; max-width: 100%; height: 92px; border-radi
 .events tr:first-child td { border-top: none; }
 .events td.time { color: var(--muted); font-family: var(--mono); font-size: 12px; white-space: nowrap; width: 1%; }
 .events td.be { font-family: var(--mono); font-size: 12.5px; white-space: nowrap; width: 1%; }
+.events td.be .pl { color: var(--muted); margin-right: 8px; }
+.events td.be .pl::after { content: " \\203A"; color: var(--faint); }
 .events td.src { color: var(--muted); white-space: nowrap; width: 1%; }
 .events td.kind { width: 1%; }
 .tag { display: inline-block; font-size: 11px; font-weight: 700; letter-spacing: 0.6px; padding: 2px 8px; border-radius: 999px; }

@@ -30,7 +30,7 @@ const BODY = `
     <div class="tile"><div class="label">Backends up</div><div class="value" id="t-healthy">&ndash;</div></div>
   </section>
   <h2>Backends &middot; last 60 s</h2>
-  <div class="grid" id="backends"></div>
+  <div id="pools"></div>
   <h2>Recent health changes</h2>
   <div class="events" id="transitions"><div class="empty">No health changes yet.</div></div>
   <footer>Updates every second &middot; <a href="api/status">/api/status</a> &middot; <a href="metrics">/metrics</a></footer>

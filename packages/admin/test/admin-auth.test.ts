@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdminServer } from '../src/admin/index.js';
+import { createAdminServer } from '../src/index.js';
 import { type Stack, startStack } from './admin-harness.js';
 
 let stack: Stack | undefined;

@@ -1,10 +1,13 @@
 /**
  * The `/metrics` registry. Every series is computed at scrape time from the counters the
  * request path keeps (`TrafficRecorder`), the live backend objects and the transition log, so
- * scraping costs work proportional to the number of backends and serving requests costs none.
+ * scraping costs work proportional to the number of backends (times routes, for the series
+ * labelled by route) and serving requests costs none. Labels are bounded: backend ids, pool
+ * and route names come from the config, methods and statuses are folded into classes.
  * Metric names and labels are documented in docs/observability.md; keep the two in step.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { BackendTraffic } from './backend-traffic.js';
 import { METHOD_CLASSES, STATUS_CLASSES } from './request-classes.js';
 import { SnapshotHistogram } from './snapshot-histogram.js';
 import type { TrafficRecorder } from './traffic-recorder.js';
@@ -29,7 +32,15 @@ export interface HeliosMetrics {
 export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
   const registry = new Registry();
   const registers = [registry];
-  const { traffic, transitions } = sources;
+  const { transitions } = sources;
+  // Every series reading traffic forgets backends a reload removed first, whichever is
+  // collected first in a scrape.
+  const traffic = {
+    all(): Iterable<BackendTraffic> {
+      sources.traffic.prune(sources.backends());
+      return sources.traffic.all();
+    },
+  };
 
   new Gauge({
     name: 'helios_info',
@@ -44,22 +55,26 @@ export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
 
   new Counter({
     name: 'helios_requests_total',
-    help: 'Finished client requests by backend, method class and status class (error: no response).',
-    labelNames: ['backend', 'method', 'status_class'] as const,
+    help: 'Finished client requests by route, pool, backend, method class and status class (error: no response).',
+    labelNames: ['route', 'pool', 'backend', 'method', 'status_class'] as const,
     registers,
     collect() {
       this.reset();
       for (const t of traffic.all()) {
-        for (let m = 0; m < METHOD_CLASSES.length; m++) {
-          for (let s = 0; s < STATUS_CLASSES.length; s++) {
-            const value = t.requests[m * STATUS_CLASSES.length + s] ?? 0;
-            if (value === 0) continue;
-            const labels = {
-              backend: t.id,
-              method: METHOD_CLASSES[m],
-              status_class: STATUS_CLASSES[s],
-            };
-            this.inc(labels, value);
+        for (const r of t.routes.values()) {
+          for (let m = 0; m < METHOD_CLASSES.length; m++) {
+            for (let s = 0; s < STATUS_CLASSES.length; s++) {
+              const value = r.requests[m * STATUS_CLASSES.length + s] ?? 0;
+              if (value === 0) continue;
+              const labels = {
+                route: r.route,
+                pool: t.pool,
+                backend: t.id,
+                method: METHOD_CLASSES[m],
+                status_class: STATUS_CLASSES[s],
+              };
+              this.inc(labels, value);
+            }
           }
         }
       }
@@ -68,56 +83,61 @@ export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
 
   new SnapshotHistogram(
     'helios_request_duration_seconds',
-    'Time from receiving a request to finishing its response, by backend.',
+    'Time from receiving a request to finishing its response, by route, pool and backend.',
     function* () {
-      for (const t of traffic.all()) yield [t.id, t.duration] as const;
+      for (const t of traffic.all()) {
+        for (const r of t.routes.values()) {
+          yield [{ route: r.route, pool: t.pool, backend: t.id }, r.duration] as const;
+        }
+      }
     },
   ).register(registry);
 
   new SnapshotHistogram(
     'helios_upstream_duration_seconds',
-    'Time spent waiting on the backend for a request (upstream part of the total), by backend.',
+    'Time spent waiting on the backend for a request (upstream part of the total), by pool and backend.',
     function* () {
-      for (const t of traffic.all()) yield [t.id, t.upstream] as const;
+      for (const t of traffic.all()) yield [{ pool: t.pool, backend: t.id }, t.upstream] as const;
     },
   ).register(registry);
 
-  const perBackendCounter = (name: string, help: string, read: (t: BackendCounterView) => number) =>
+  const perBackendCounter = (name: string, help: string, read: (t: BackendTraffic) => number) =>
     new Counter({
       name,
       help,
-      labelNames: ['backend'] as const,
+      labelNames: ['pool', 'backend'] as const,
       registers,
       collect() {
         this.reset();
-        for (const t of traffic.all()) this.inc({ backend: t.id }, read(t));
+        for (const t of traffic.all()) this.inc({ pool: t.pool, backend: t.id }, read(t));
       },
     });
   perBackendCounter(
     'helios_request_bytes_total',
-    'Request body bytes received from clients, by backend.',
+    'Request body bytes received from clients, by pool and backend.',
     (t) => t.bytesIn,
   );
   perBackendCounter(
     'helios_response_bytes_total',
-    'Response body bytes sent to clients, by backend.',
+    'Response body bytes sent to clients, by pool and backend.',
     (t) => t.bytesOut,
   );
   perBackendCounter(
     'helios_retries_total',
-    'Requests retried on another backend, by the backend that finally served them.',
+    'Requests retried on another backend, by the pool and backend that finally served them.',
     (t) => t.retries,
   );
 
   new Counter({
     name: 'helios_request_errors_total',
-    help: 'Requests that failed inside Helios (connect, timeout, reset...), by backend and error code.',
-    labelNames: ['backend', 'code'] as const,
+    help: 'Requests that failed inside Helios (connect, timeout, reset...), by pool, backend and error code.',
+    labelNames: ['pool', 'backend', 'code'] as const,
     registers,
     collect() {
       this.reset();
       for (const t of traffic.all()) {
-        for (const [code, count] of t.errors) this.inc({ backend: t.id, code }, count);
+        for (const [code, count] of t.errors)
+          this.inc({ pool: t.pool, backend: t.id, code }, count);
       }
     },
   });
@@ -126,11 +146,13 @@ export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
     new Gauge({
       name,
       help,
-      labelNames: ['backend'] as const,
+      labelNames: ['pool', 'backend'] as const,
       registers,
       collect() {
         this.reset();
-        for (const backend of sources.backends()) this.set({ backend: backend.id }, read(backend));
+        for (const backend of sources.backends()) {
+          this.set({ pool: backend.pool, backend: backend.id }, read(backend));
+        }
       },
     });
   perBackendGauge(
@@ -152,12 +174,13 @@ export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
   new Counter({
     name: 'helios_backend_ejections_total',
     help: 'Times a backend was taken out of service, by health source and reason.',
-    labelNames: ['backend', 'source', 'reason'] as const,
+    labelNames: ['pool', 'backend', 'source', 'reason'] as const,
     registers,
     collect() {
       this.reset();
       for (const e of transitions.ejections()) {
-        this.inc({ backend: e.backend, source: e.source, reason: e.reason }, e.count);
+        const labels = { pool: e.pool, backend: e.backend, source: e.source, reason: e.reason };
+        this.inc(labels, e.count);
       }
     },
   });
@@ -197,10 +220,4 @@ export function createHeliosMetrics(sources: MetricsSources): HeliosMetrics {
       reloads.inc({ outcome });
     },
   };
-}
-
-interface BackendCounterView {
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly retries: number;
 }

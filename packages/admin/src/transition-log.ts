@@ -12,11 +12,14 @@ const MAX_REASONS = 32;
 const MAX_REASON_LENGTH = 48;
 
 export interface LoggedTransition extends HealthTransition {
+  /** The backend's pool (resolved by `transitionPool` when the event did not say). */
+  readonly pool: string;
   /** Wall-clock time of the change, ms since the epoch. */
   readonly at: number;
 }
 
 export interface EjectionCount {
+  readonly pool: string;
   readonly backend: string;
   readonly source: HealthSource;
   readonly reason: string;
@@ -28,14 +31,15 @@ export class TransitionLog {
   readonly #ejections = new Map<string, EjectionCount>();
   readonly #reasons = new Set<string>();
 
-  add(transition: HealthTransition, at: number = Date.now()): void {
+  add(transition: HealthTransition & { readonly pool: string }, at: number = Date.now()): void {
     this.#entries.push({ ...transition, at });
     if (this.#entries.length > LOG_SIZE) this.#entries.shift();
     if (transition.healthy) return;
     const reason = this.#reasonLabel(transition.reason);
-    const key = `${transition.backend}\n${transition.source}\n${reason}`;
+    const key = `${transition.pool}\n${transition.backend}\n${transition.source}\n${reason}`;
     const previous = this.#ejections.get(key);
     this.#ejections.set(key, {
+      pool: transition.pool,
       backend: transition.backend,
       source: transition.source,
       reason,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LATENCY_BUCKETS, latencyBucket, quantileMs } from '../src/admin/latency-buckets.js';
-import { RollingWindow } from '../src/admin/rolling-window.js';
+import { LATENCY_BUCKETS, latencyBucket, quantileMs } from '../src/latency-buckets.js';
+import { RollingWindow } from '../src/rolling-window.js';
 
 describe('dashboard latency percentiles', () => {
   it('places every latency from 0 to minutes in a bucket at most 12.5% wide', () => {

@@ -14,18 +14,20 @@ interface Sample {
   value: number;
 }
 
+/** The label set of one histogram (without `le`), and its counts. */
+export type LabelledHistogram = readonly [
+  labels: Readonly<Record<string, string>>,
+  DurationHistogram,
+];
+
 export class SnapshotHistogram {
   readonly name: string;
   readonly help: string;
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  readonly #read: () => Iterable<readonly [backend: string, histogram: DurationHistogram]>;
+  readonly #read: () => Iterable<LabelledHistogram>;
 
-  constructor(
-    name: string,
-    help: string,
-    read: () => Iterable<readonly [backend: string, histogram: DurationHistogram]>,
-  ) {
+  constructor(name: string, help: string, read: () => Iterable<LabelledHistogram>) {
     this.name = name;
     this.help = help;
     this.#read = read;
@@ -45,25 +47,25 @@ export class SnapshotHistogram {
     values: Sample[];
   }> {
     const values: Sample[] = [];
-    for (const [backend, histogram] of this.#read()) {
+    for (const [labels, histogram] of this.#read()) {
       if (histogram.count === 0) continue;
       let cumulative = 0;
       for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i++) {
         cumulative += histogram.counts[i] ?? 0;
         values.push({
           metricName: `${this.name}_bucket`,
-          labels: { backend, le: DURATION_BUCKETS_SECONDS[i] ?? 0 },
+          labels: { ...labels, le: DURATION_BUCKETS_SECONDS[i] ?? 0 },
           value: cumulative,
         });
       }
       values.push(
         {
           metricName: `${this.name}_bucket`,
-          labels: { backend, le: '+Inf' },
+          labels: { ...labels, le: '+Inf' },
           value: histogram.count,
         },
-        { metricName: `${this.name}_sum`, labels: { backend }, value: histogram.sumSeconds },
-        { metricName: `${this.name}_count`, labels: { backend }, value: histogram.count },
+        { metricName: `${this.name}_sum`, labels, value: histogram.sumSeconds },
+        { metricName: `${this.name}_count`, labels, value: histogram.count },
       );
     }
     return {

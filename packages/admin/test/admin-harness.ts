@@ -7,7 +7,7 @@ import { createProxy, type HeliosProxy, resolveConfig } from '@helios/core';
 import { createHealthChecker, type HealthChecker } from '@helios/health';
 import { createStrategy } from '@helios/strategies';
 import { type Fleet, startBackends } from '@helios/test-backends';
-import { type AdminServer, createAdminServer } from '../src/admin/index.js';
+import { type AdminServer, createAdminServer } from '../src/index.js';
 
 export interface Stack {
   fleet: Fleet;
@@ -54,7 +54,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     logging: { level: 'silent' },
   });
   const health = options.activeHealth
-    ? createHealthChecker({ health: config.health, backends: config.backends })
+    ? createHealthChecker({ health: config.health, backends: config.backends ?? [] })
     : undefined;
   const proxy = createProxy({ config, strategy: createStrategy(config.strategy), health });
   const listening = await proxy.listen();
@@ -102,6 +102,34 @@ export function sample(
     if (have === wanted) return Number(match[3]);
   }
   return undefined;
+}
+
+/**
+ * The sum of every sample of `name` whose labels include `labels` (other labels may have any
+ * value): e.g. requests of one backend over all its routes.
+ */
+export function total(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line === '') continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = new Set((match[2] ?? '').split(/,(?=[a-zA-Z_]+=")/));
+    if (Object.entries(labels).every(([k, v]) => have.has(`${k}="${v}"`))) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+/** Every value label `label` takes in the samples of `name`. */
+export function labelValues(text: string, name: string, label: string): string[] {
+  const values = new Set<string>();
+  const pattern = new RegExp(`[{,]${label}="([^"]*)"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const found = pattern.exec(line);
+    if (found?.[1] !== undefined) values.add(found[1]);
+  }
+  return [...values].sort();
 }
 
 /** Poll `check` until it returns a value other than undefined, or fail after `timeoutMs`. */

@@ -1,14 +1,16 @@
 /**
  * The dashboard's browser code: polls `/api/status` every second and updates the page in
- * place (cards keyed by backend id, text set with textContent so nothing from the API is ever
- * parsed as HTML). Plain ES2017 without template literals, so it can live in this string.
+ * place (one section per pool with a heading, cards keyed by pool and backend id, text set with
+ * textContent so nothing from the API is ever parsed as HTML). Plain ES2017 without template
+ * literals, so it can live in this string.
  */
 export const DASHBOARD_SCRIPT = `
 'use strict';
 (function () {
   var POLL_MS = 1000;
   var cards = new Map();
-  var grid = document.getElementById('backends');
+  var groups = new Map();
+  var poolsBox = document.getElementById('pools');
   var live = document.getElementById('live');
 
   function el(tag, cls, text) {
@@ -43,10 +45,26 @@ export const DASHBOARD_SCRIPT = `
   function fmtTime(iso) { var d = new Date(iso); return d.toLocaleTimeString([], { hour12: false }); }
   function stateLabel(s) { return s === 'unhealthy' ? 'Unhealthy' : (s === 'ramping' ? 'Ramping up' : 'Healthy'); }
 
+  function makeGroup(name) {
+    var section = el('section', 'pool');
+    section.setAttribute('data-testid', 'pool');
+    section.setAttribute('data-pool', name);
+    var head = el('div', 'pool-head');
+    var title = el('h3', 'pool-name', name);
+    title.setAttribute('data-testid', 'pool-heading');
+    var summary = el('span', 'pool-summary');
+    summary.setAttribute('data-testid', 'pool-summary');
+    head.append(title, summary);
+    var grid = el('div', 'grid');
+    section.append(head, grid);
+    return { section: section, summary: summary, grid: grid };
+  }
+
   function makeCard(b) {
     var card = el('section', 'card');
     card.setAttribute('data-testid', 'backend-card');
     card.setAttribute('data-backend', b.id);
+    card.setAttribute('data-pool', b.pool);
     var head = el('div', 'card-head');
     var url = el('div', 'url', b.id);
     url.title = b.url;
@@ -116,30 +134,45 @@ export const DASHBOARD_SCRIPT = `
     setText(c.scale, 'max ' + fmtRate(maxRps) + ' req/s \\u00b7 ' + fmtMs(maxP99));
   }
 
-  function renderBackends(backends) {
-    var seen = new Set();
-    backends.forEach(function (b, index) {
-      seen.add(b.id);
-      var c = cards.get(b.id);
-      if (!c) { c = makeCard(b); cards.set(b.id, c); }
-      if (grid.children[index] !== c.card) grid.insertBefore(c.card, grid.children[index] || null);
-      if (c.card.getAttribute('data-state') !== b.state) c.card.setAttribute('data-state', b.state);
-      setText(c.pill, stateLabel(b.state));
-      c.reason.title = b.reason || '';
-      setText(c.reason, b.state === 'unhealthy' ? (b.reason || 'out of service') : (b.state === 'ramping' ? 'back in service, ramping up (slow start)' : 'in service'));
-      setText(c.values.rps, fmtRate(b.rps));
-      setText(c.values.p50, fmtMs(b.p50Ms));
-      setText(c.values.p99, fmtMs(b.p99Ms));
-      setText(c.values.inflight, String(b.inFlight));
-      setText(c.values.errors, fmtPct(b.errorRate));
-      c.values.errors.classList.toggle('bad', b.errorRate >= 0.01);
-      setText(c.weight, 'weight ' + (b.effectiveWeight < b.weight ? b.effectiveWeight + ' / ' : '') + b.weight);
-      drawChart(c, b.series, b.state === 'unhealthy');
-    });
-    cards.forEach(function (c, id) { if (!seen.has(id)) { c.card.remove(); cards.delete(id); } });
+  function renderCard(grid, b, index) {
+    var key = JSON.stringify([b.pool, b.id]);
+    var c = cards.get(key);
+    if (!c) { c = makeCard(b); cards.set(key, c); }
+    if (grid.children[index] !== c.card) grid.insertBefore(c.card, grid.children[index] || null);
+    if (c.card.getAttribute('data-state') !== b.state) c.card.setAttribute('data-state', b.state);
+    setText(c.pill, stateLabel(b.state));
+    c.reason.title = b.reason || '';
+    setText(c.reason, b.state === 'unhealthy' ? (b.reason || 'out of service') : (b.state === 'ramping' ? 'back in service, ramping up (slow start)' : 'in service'));
+    setText(c.values.rps, fmtRate(b.rps));
+    setText(c.values.p50, fmtMs(b.p50Ms));
+    setText(c.values.p99, fmtMs(b.p99Ms));
+    setText(c.values.inflight, String(b.inFlight));
+    setText(c.values.errors, fmtPct(b.errorRate));
+    c.values.errors.classList.toggle('bad', b.errorRate >= 0.01);
+    setText(c.weight, 'weight ' + (b.effectiveWeight < b.weight ? b.effectiveWeight + ' / ' : '') + b.weight);
+    drawChart(c, b.series, b.state === 'unhealthy');
+    return key;
   }
 
-  function renderTransitions(list) {
+  function renderPools(pools, backends) {
+    var seenCards = new Set();
+    var seenPools = new Set();
+    pools.forEach(function (p, index) {
+      seenPools.add(p.name);
+      var g = groups.get(p.name);
+      if (!g) { g = makeGroup(p.name); groups.set(p.name, g); }
+      if (poolsBox.children[index] !== g.section) poolsBox.insertBefore(g.section, poolsBox.children[index] || null);
+      var members = backends.filter(function (b) { return b.pool === p.name; });
+      var t = p.totals;
+      setText(g.summary, t.backendsUp + ' / ' + members.length + ' up \\u00b7 ' + fmtRate(t.rps) + ' req/s \\u00b7 ' + fmtPct(t.errorRate) + ' errors');
+      g.section.setAttribute('data-state', t.backendsUp === members.length ? 'healthy' : t.backendsUp === 0 ? 'unhealthy' : 'degraded');
+      members.forEach(function (b, i) { seenCards.add(renderCard(g.grid, b, i)); });
+    });
+    cards.forEach(function (c, key) { if (!seenCards.has(key)) { c.card.remove(); cards.delete(key); } });
+    groups.forEach(function (g, name) { if (!seenPools.has(name)) { g.section.remove(); groups.delete(name); } });
+  }
+
+  function renderTransitions(list, showPool) {
     var box = document.getElementById('transitions');
     box.textContent = '';
     if (!list.length) { box.append(el('div', 'empty', 'No health changes yet.')); return; }
@@ -150,7 +183,9 @@ export const DASHBOARD_SCRIPT = `
       var tag = el('span', 'tag ' + (t.healthy ? 'up' : 'down'), t.healthy ? 'UP' : 'DOWN');
       var what = el('td', 'why', t.reason + (t.healthy && t.downForMs ? ' \\u00b7 was down ' + fmtDuration(t.downForMs) : ''));
       var tagCell = el('td', 'kind'); tagCell.append(tag);
-      tr.append(el('td', 'time', fmtTime(t.at)), tagCell, el('td', 'be', t.backend), el('td', 'src', t.source), what);
+      var be = el('td', 'be', t.backend);
+      if (showPool && t.pool) be.prepend(el('span', 'pl', t.pool));
+      tr.append(el('td', 'time', fmtTime(t.at)), tagCell, be, el('td', 'src', t.source), what);
       table.append(tr);
     });
     box.append(table);
@@ -171,8 +206,8 @@ export const DASHBOARD_SCRIPT = `
     var healthy = document.getElementById('t-healthy');
     setText(healthy, up + ' / ' + s.backends.length);
     healthy.className = 'value ' + (up === s.backends.length ? 'good' : up === 0 ? 'bad' : 'warn');
-    renderBackends(s.backends);
-    renderTransitions(s.transitions);
+    renderPools(s.pools, s.backends);
+    renderTransitions(s.transitions, s.pools.length > 1);
   }
 
   function poll() {

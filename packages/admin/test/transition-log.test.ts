@@ -3,13 +3,14 @@
  * are folded away, and with them the singular/plural they decided, so one reason is one label.
  */
 import { describe, expect, it } from 'vitest';
-import { TransitionLog } from '../src/admin/transition-log.js';
+import { TransitionLog } from '../src/transition-log.js';
 
 const backend = 'http://127.0.0.1:9001';
 
 function labels(reasons: string[], source: 'active' | 'passive' = 'passive'): string[] {
   const log = new TransitionLog();
-  for (const reason of reasons) log.add({ backend, source, healthy: false, reason });
+  for (const reason of reasons)
+    log.add({ backend, pool: 'default', source, healthy: false, reason });
   return [...log.ejections()].map((e) => `${e.reason} x${e.count}`);
 }
 
@@ -41,5 +42,18 @@ describe('ejection reason labels', () => {
       'no answer within N probes x2',
       'timed out after N ms x1',
     ]);
+  });
+
+  it('counts the same origin in two pools as two backends', () => {
+    const log = new TransitionLog();
+    const reason = '5 consecutive failures (last: status 502)';
+    log.add({ backend, pool: 'api', source: 'passive', healthy: false, reason });
+    log.add({ backend, pool: 'web', source: 'passive', healthy: false, reason });
+    log.add({ backend, pool: 'web', source: 'passive', healthy: false, reason });
+    expect([...log.ejections()].map((e) => `${e.pool} ${e.backend} x${e.count}`)).toEqual([
+      `api ${backend} x1`,
+      `web ${backend} x2`,
+    ]);
+    expect(log.recent().map((t) => t.pool)).toEqual(['web', 'web', 'api']);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackendStatus, StatusReport } from '../src/admin/index.js';
+import type { BackendStatus, StatusReport } from '../src/index.js';
 import { type Stack, sample, sendRequests, startStack, until } from './admin-harness.js';
 
 let stack: Stack | undefined;
@@ -54,6 +54,19 @@ describe('admin /api/status', () => {
     }
     expect(report.totals.errorRate).toBeCloseTo(1 / 3, 3);
     expect(report.transitions).toEqual([]);
+    // A config without pools: one pool, `default`, holding every backend.
+    expect(report.backends.map((b) => b.pool)).toEqual(['default', 'default', 'default']);
+    expect(report.pools).toHaveLength(1);
+    expect(report.pools[0]?.name).toBe('default');
+    expect(report.pools[0]?.backends).toEqual(report.backends.map((b) => b.id));
+    expect(report.pools[0]?.totals).toMatchObject({
+      backendsUp: 3,
+      requests: 30,
+      errorRate: 0.3333,
+      inFlight: 0,
+      unroutedRequests: 0,
+    });
+    expect(report.pools[0]?.totals.rps).toBe(report.totals.rps);
   });
 
   it('shows a backend going down and coming back, with the health checker’s reasons', async () => {
@@ -75,7 +88,7 @@ describe('admin /api/status', () => {
     expect(backendOf(down, id).state).toBe('unhealthy');
     // Newest first; on a busy machine other backends may flap too, so look for this one's.
     const latestOf = (report: StatusReport) => report.transitions.find((t) => t.backend === id);
-    expect(latestOf(down)).toMatchObject({ healthy: false, source: 'active' });
+    expect(latestOf(down)).toMatchObject({ healthy: false, source: 'active', pool: 'default' });
     expect(latestOf(down)?.reason).toMatch(/503/);
 
     await s.fleet.backend(2).set({ healthStatus: 200 });
@@ -87,9 +100,11 @@ describe('admin /api/status', () => {
     expect(latestOf(up)).toMatchObject({ healthy: true, source: 'active' });
     expect(latestOf(up)?.downForMs).toBeGreaterThan(0);
 
+    expect(down.pools[0]?.totals.backendsUp).toBe(2);
     const metrics = await (await fetch(`${s.adminUrl}/metrics`)).text();
     expect(
       sample(metrics, 'helios_backend_ejections_total', {
+        pool: 'default',
         backend: id,
         source: 'active',
         reason: 'GET /health answered 5xx',
@@ -113,6 +128,7 @@ describe('admin /api/status', () => {
     });
     expect(down.transitions[0]).toMatchObject({
       backend: backend.id,
+      pool: 'default',
       healthy: false,
       source: 'passive',
       reason: 'operator drained it',

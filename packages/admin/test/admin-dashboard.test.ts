@@ -1,8 +1,10 @@
 /**
  * End to end in a real browser: Chromium (a system one, or the npm build; see
  * support/find-chromium.ts) driven by playwright-core opens the dashboard
- * of a running Helios, sees three backends, watches one fail its health checks and turn
- * unhealthy on the page. HELIOS_UPDATE_SCREENSHOT=1 also refreshes docs/dashboard.png.
+ * of a running Helios, sees three backends under their pool's heading, watches one fail its
+ * health checks and turn unhealthy on the page; then a dashboard over backends in two pools
+ * (one origin in both) shows a section per pool. HELIOS_UPDATE_SCREENSHOT=1 also refreshes
+ * docs/dashboard.png.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminServer, createAdminServer } from '../src/index.js';
 import { type Stack, startStack } from './admin-harness.js';
 import { findChromium } from './support/find-chromium.js';
+import { PoolProxy } from './support/pool-proxy.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url));
 const TOKEN = 'dashboard-test-token';
@@ -76,6 +80,11 @@ describe('admin dashboard in a browser', () => {
 
     const cards = page.getByTestId('backend-card');
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(3);
+    // A config without pools: one section, headed `default`, holding all three.
+    await expect
+      .poll(() => page.getByTestId('pool-heading').allTextContents(), { timeout: 10_000 })
+      .toEqual(['default']);
+    expect(await page.locator('[data-pool=default] [data-testid=backend-card]').count()).toBe(3);
     await expect
       .poll(() => page.locator('[data-testid=backend-card][data-state=healthy]').count(), {
         timeout: 10_000,
@@ -106,6 +115,9 @@ describe('admin dashboard in a browser', () => {
     await expect
       .poll(() => page.locator('#t-healthy').textContent(), { timeout: 10_000 })
       .toBe('2 / 3');
+    await expect
+      .poll(() => page.getByTestId('pool-summary').textContent(), { timeout: 10_000 })
+      .toMatch(/^2 \/ 3 up · /);
 
     await expect
       .poll(() => page.locator('#live').getAttribute('class'), { timeout: 10_000 })
@@ -117,4 +129,57 @@ describe('admin dashboard in a browser', () => {
     expect(shot.length).toBeGreaterThan(10_000);
     expect(problems).toEqual([]);
   }, 45_000);
+
+  it('shows one section per pool, with the same origin in both', async () => {
+    if (!context) throw new Error('set-up failed');
+    const proxy = new PoolProxy([
+      { url: 'http://127.0.0.1:9401', pool: 'api' },
+      { url: 'http://127.0.0.1:9402', pool: 'api' },
+      { url: 'http://127.0.0.1:9401', pool: 'web' },
+    ]);
+    const admin: AdminServer = createAdminServer({
+      config: { port: 0, host: '127.0.0.1', token: TOKEN, allowUnauthenticated: false },
+      proxy,
+      info: { version: '0.0.0-test', strategy: 'round-robin' },
+    });
+    const address = await admin.listen();
+    try {
+      proxy.finishMany(4, { backend: proxy.backend('web', 'http://127.0.0.1:9401'), route: 'web' });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`http://127.0.0.1:${address.port}/`);
+
+      await expect
+        .poll(() => page.getByTestId('pool-heading').allTextContents(), { timeout: 10_000 })
+        .toEqual(['api', 'web']);
+      const api = page.locator('[data-testid=pool][data-pool=api]');
+      const web = page.locator('[data-testid=pool][data-pool=web]');
+      expect(await api.getByTestId('backend-card').count()).toBe(2);
+      expect(await web.getByTestId('backend-card').count()).toBe(1);
+      const origin = 'http://127.0.0.1:9401';
+      const inApi = api.locator(`[data-backend="${origin}"]`);
+      const inWeb = web.locator(`[data-backend="${origin}"]`);
+
+      proxy.backend('web', origin).markDown('passive', '5 consecutive failures');
+      await expect
+        .poll(() => inWeb.getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('unhealthy');
+      expect(await inApi.getAttribute('data-state')).toBe('healthy');
+      await expect
+        .poll(() => web.getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('unhealthy');
+      expect(await api.getAttribute('data-state')).toBe('healthy');
+      expect(await web.getByTestId('pool-summary').textContent()).toMatch(/^0 \/ 1 up · /);
+      expect(await api.getByTestId('pool-summary').textContent()).toMatch(/^2 \/ 2 up · /);
+      // With several pools, a health change names its pool.
+      await expect
+        .poll(() => page.getByTestId('transition').first().textContent(), { timeout: 10_000 })
+        .toMatch(/DOWN.*web.*127\.0\.0\.1:9401.*5 consecutive failures/);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await admin.close();
+    }
+  }, 30_000);
 });

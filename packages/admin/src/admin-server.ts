@@ -1,20 +1,17 @@
 /**
  * The admin listener: a small HTTP server, separate from the proxy's, that serves `/metrics`,
- * `/api/status`, the dashboard at `/` and `/healthz`. It only reads from the proxy; the one
- * thing it adds to the request path is the `request:end` listener in `TrafficRecorder`.
+ * `/api/status`, the dashboard at `/` and `/healthz`, from an `AdminCollector`. It only reads
+ * from the proxy; the one thing it adds to the request path is the `request:end` listener in
+ * `TrafficRecorder`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeliosError, type Logger, silentLogger } from '@helios/core';
 import type { Registry } from 'prom-client';
 import { isLoopbackAddress, isLoopbackHostHeader, tokenMatches } from './admin-auth.js';
-import { AvailabilityWatcher } from './availability-watcher.js';
+import { createAdminCollector } from './admin-collector.js';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard-page.js';
-import { createHeliosMetrics } from './prometheus-metrics.js';
-import { buildStatusReport, type StatusSources } from './status-report.js';
-import { currentSecond, TrafficRecorder } from './traffic-recorder.js';
-import { TransitionLog } from './transition-log.js';
-import type { AdminServerOptions, HealthTransition, ReloadOutcome } from './types.js';
+import type { AdminServerOptions, ReloadOutcome } from './types.js';
 
 export interface AdminServer {
   /** Start listening on `config.host:config.port` (port 0 picks a free one). */
@@ -28,65 +25,15 @@ export interface AdminServer {
   readonly registry: Registry;
 }
 
-/** How often backends are compared for changes when no health checker reports them. */
-const WATCH_INTERVAL_MS = 1_000;
-
 export function createAdminServer(options: AdminServerOptions): AdminServer {
-  const { proxy, health, info } = options;
   const logger: Logger = options.logger ?? silentLogger;
   const host = options.config.host || '127.0.0.1';
   const port = options.config.port;
   const token = options.config.token;
   const loopbackOnly = isLoopbackAddress(host);
-  const strategySetting = info.strategy;
-  const strategy = typeof strategySetting === 'function' ? strategySetting : () => strategySetting;
-
-  const traffic = new TrafficRecorder();
-  const transitions = new TransitionLog();
-  const upgraded = () => proxy.activeUpgrades ?? 0;
-  const onTransition = (transition: HealthTransition): void => transitions.add(transition);
-  const backends = () => {
-    const current = proxy.backends;
-    traffic.prune(new Set(current.map((b) => b.id)));
-    return current;
-  };
-  const watcher =
-    health === undefined ? new AvailabilityWatcher(() => proxy.backends, onTransition) : undefined;
-
-  // Attached while listening only, so a server that failed to bind costs the proxy nothing.
-  const attach = (): void => {
-    proxy.on('request:end', traffic.record);
-    health?.on('transition', onTransition);
-    watcher?.start(WATCH_INTERVAL_MS);
-  };
-  const detach = (): void => {
-    watcher?.stop();
-    proxy.off('request:end', traffic.record);
-    health?.off('transition', onTransition);
-  };
-
-  const metrics = createHeliosMetrics({
-    traffic,
-    transitions,
-    backends,
-    activeConnections: () => proxy.activeConnections,
-    upgradedConnections: upgraded,
-    version: info.version,
-    strategy,
-  });
-
-  const statusSources: StatusSources = {
-    traffic,
-    version: info.version,
-    startedSecond: currentSecond(),
-    startedAt: Date.now(),
-    backends,
-    strategy,
-    listener: () => proxy.address(),
-    activeConnections: () => proxy.activeConnections,
-    upgradedConnections: upgraded,
-    transitions: () => transitions.recent(),
-  };
+  // Counting starts with listening, so a server that failed to bind costs the proxy nothing.
+  const collector = createAdminCollector(options);
+  const registry = collector.registry;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -134,15 +81,14 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     switch (path) {
       case '/metrics': {
         const text = options.reports
-          ? await options.reports.metrics(metrics.registry)
-          : await metrics.registry.metrics();
-        send(res, 200, metrics.registry.contentType, text);
+          ? await options.reports.metrics(registry)
+          : await registry.metrics();
+        send(res, 200, registry.contentType, text);
         return;
       }
       case '/api/status': {
-        const report = options.reports
-          ? await options.reports.status()
-          : buildStatusReport(statusSources);
+        const local = collector.status();
+        const report = options.reports ? await options.reports.status(local) : local;
         send(res, 200, 'application/json; charset=utf-8', JSON.stringify(report));
         return;
       }
@@ -170,13 +116,13 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   let closed = false;
 
   return {
-    registry: metrics.registry,
-    recordReload: metrics.recordReload,
+    registry,
+    recordReload: collector.recordReload,
     address: boundAddress,
     listen() {
       return new Promise<AddressInfo>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException): void => {
-          detach();
+          collector.stop();
           reject(
             new HeliosError(
               'HELIOS_ADMIN_LISTEN_FAILED',
@@ -186,7 +132,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
             ),
           );
         };
-        attach();
+        collector.start();
         server.once('error', onError);
         server.listen({ port, host }, () => {
           server.off('error', onError);
@@ -200,7 +146,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     async close() {
       if (closed) return;
       closed = true;
-      detach();
+      collector.stop();
       if (!server.listening) return;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
