@@ -10,10 +10,13 @@ import type { HealthChange, OutcomeRun } from '../src/workers/messages.js';
 import { OutcomeBatch } from '../src/workers/outcome-batch.js';
 import { PrimaryHealth } from '../src/workers/primary-health.js';
 
-const A = 'http://127.0.0.1:9001';
-const B = 'http://127.0.0.1:9002';
+const URL_A = 'http://127.0.0.1:9001';
+const URL_B = 'http://127.0.0.1:9002';
+/** Backends are named across processes by key: `<pool> <origin>`. */
+const A = `default ${URL_A}`;
+const B = `default ${URL_B}`;
 
-function config(passive: string[], backends = [A, B]): HeliosConfig {
+function config(passive: string[], backends = [URL_A, URL_B]): HeliosConfig {
   return parseConfig(
     [
       'port: 0',
@@ -58,7 +61,7 @@ describe('PrimaryHealth', () => {
     health.outcomes([[A, 0, 'connect', 1]]); // worker 2: the 4th in a row
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ backend: A, source: 'passive', healthy: false });
-    expect(health.backends.find((b) => b.id === A)?.available).toBe(false);
+    expect(health.backends.find((b) => b.key === A)?.available).toBe(false);
     expect(health.snapshot()).toEqual([sent[0]]);
   });
 
@@ -81,7 +84,7 @@ describe('PrimaryHealth', () => {
     health.outcomes([fail(A)]); // worker 1 ejects A
     health.outcomes([fail(B, 3)]); // worker 2's failures of B: refused, half the pool is out
     expect(sent.map((c) => [c.backend, c.healthy])).toEqual([[A, false]]);
-    expect(health.backends.find((b) => b.id === B)?.available).toBe(true);
+    expect(health.backends.find((b) => b.key === B)?.available).toBe(true);
   });
 
   it('ends an ejection everywhere when its cooldown in the primary elapses', async () => {
@@ -99,9 +102,9 @@ describe('PrimaryHealth', () => {
     const { health } = primary(['failureThreshold: 1']);
     health.outcomes([fail(A)]);
     expect(health.snapshot()).toHaveLength(1);
-    health.configure(config(['failureThreshold: 1'], [B]));
+    health.configure(config(['failureThreshold: 1'], [URL_B]));
     expect(health.snapshot()).toEqual([]);
-    expect(health.backends.map((b) => b.id)).toEqual([B]);
+    expect(health.backends.map((b) => b.key)).toEqual([B]);
   });
 });
 
@@ -118,8 +121,8 @@ describe('OutcomeBatch (worker)', () => {
   it('sends runs of identical outcomes per backend, in order, once per window', () => {
     const sent: OutcomeRun[][] = [];
     const batch = new OutcomeBatch((runs) => sent.push(runs), 5);
-    const a = target(A);
-    const b = target(B);
+    const a = target(URL_A);
+    const b = target(URL_B);
     for (let i = 0; i < 100; i++) batch.record(i % 2 === 0 ? a : b, 200, undefined);
     batch.record(a, 502, undefined);
     batch.record(a, 0, 'timeout');
@@ -145,7 +148,7 @@ describe('OutcomeBatch (worker)', () => {
     const sent: OutcomeRun[][] = [];
     const batch = new OutcomeBatch((runs) => sent.push(runs), 5);
     batch.enabled = false;
-    batch.record(target(A), 502, undefined);
+    batch.record(target(URL_A), 502, undefined);
     vi.advanceTimersByTime(10);
     expect(sent).toEqual([]);
     batch.close();

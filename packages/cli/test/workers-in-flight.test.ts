@@ -10,11 +10,14 @@ import { InFlightReporter } from '../src/workers/in-flight-reporter.js';
 import { InFlightTable } from '../src/workers/in-flight-table.js';
 import type { InFlightCounts } from '../src/workers/messages.js';
 
-const A = 'http://127.0.0.1:9001';
-const B = 'http://127.0.0.1:9002';
+const URL_A = 'http://127.0.0.1:9001';
+const URL_B = 'http://127.0.0.1:9002';
+/** Counts are keyed by backend key: `<pool> <origin>`. */
+const A = `default ${URL_A}`;
+const B = `default ${URL_B}`;
 
 function backends(): Backend[] {
-  return [A, B].map((url, index) => new Backend({ url: new URL(url), weight: 1, index }));
+  return [URL_A, URL_B].map((url, index) => new Backend({ url: new URL(url), weight: 1, index }));
 }
 
 function first(list: readonly Backend[]): Backend {

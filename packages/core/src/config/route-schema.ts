@@ -14,7 +14,9 @@ const NAME_EXPECTED = 'a name of letters, digits, `-` and `_` (e.g. api, web-v2)
 /** Pool and route names: they become metric labels, so keep them short and plain. */
 export const nameSchema = z
   .string({ error: NAME_EXPECTED })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: NAME_EXPECTED });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: NAME_EXPECTED })
+  // `none` is the metric label of requests no route or pool took.
+  .refine((name) => name !== 'none', { error: `${NAME_EXPECTED}, other than \`none\`` });
 
 const HOST_EXPECTED = 'a host name such as api.example.com, or *.example.com for any subdomain';
 const hostPatternSchema = z
