@@ -422,6 +422,37 @@ describe('reloading routes and pools', () => {
     expect(proxy.backends.every((b, i) => b === before[i])).toBe(true);
   });
 
+  it('keeps a pool’s strategy across a reload unless the pool’s strategy section changed', async () => {
+    const api = await fleet(2);
+    const web = await fleet(1);
+    const input = (apiBackends: readonly string[], webStrategy: string) => ({
+      pools: {
+        api: { backends: apiBackends },
+        web: { backends: web.urls, strategy: webStrategy },
+      },
+      routes: [{ match: { pathPrefix: '/api' }, pool: 'api' }, { pool: 'web' }],
+    });
+    const { port, proxy, strategies } = await routed(input(api.urls, 'round-robin'));
+    const apiStrategy = strategies.api as TestRoundRobin;
+    const webStrategy = strategies.web as TestRoundRobin;
+
+    // New backends for api, nothing new for web: both keep their strategy; api's learns the set.
+    proxy.reload(routedConfig(input(api.urls.slice(1), 'round-robin')));
+    expect(strategies.api).toBe(apiStrategy);
+    expect(strategies.web).toBe(webStrategy);
+    expect(apiStrategy.updates).toBe(2);
+    for (let i = 0; i < 3; i++) expect((await get(port, '/api/x')).echo?.backend).toBe(2);
+
+    // web's strategy section changed: web gets a new one, api still keeps its own.
+    proxy.reload(routedConfig(input(api.urls.slice(1), 'random')));
+    expect(strategies.web).not.toBe(webStrategy);
+    expect(strategies.api).toBe(apiStrategy);
+    expect((await get(port, '/page')).status).toBe(200);
+    const starts = (s: TestRoundRobin) => s.calls.filter((c) => c.kind === 'start').length;
+    expect(starts(strategies.web as TestRoundRobin)).toBe(1);
+    expect(webStrategy.calls.length).toBe(0);
+  });
+
   it('adds and removes pools on reload, and closes the health hooks of a removed pool', async () => {
     const api = await fleet(1);
     const web = await fleet(1);

@@ -57,20 +57,21 @@ export function describeRoute(route: RouteConfig): string {
   return `${conditions.length === 0 ? 'everything' : conditions.join(', ')} → ${what}`;
 }
 
+/** A name in a column 10 wide, and at least one space after it. */
+const column = (name: string): string => (name.length < 10 ? name.padEnd(10) : `${name} `);
+
 /** The listener, pools and routes of a config with `pools`/`routes`. */
 function poolLines(config: HeliosConfig): string[] {
   const pools = Object.values(config.pools);
   const lines = [`  pools       ${pools.length}`];
   for (const pool of pools) {
     const n = pool.backends.length;
-    lines.push(
-      `    ${pool.name.padEnd(10)}${pool.strategy.name}, ${n} backend${n === 1 ? '' : 's'}`,
-    );
+    lines.push(`    ${column(pool.name)}${pool.strategy.name}, ${n} backend${n === 1 ? '' : 's'}`);
     lines.push(backendLines(pool.backends, '      '));
   }
   lines.push(`  routes      ${config.routes.length}`);
   config.routes.forEach((route, index) => {
-    lines.push(`    ${(route.name ?? `#${index}`).padEnd(10)}${describeRoute(route)}`);
+    lines.push(`    ${column(route.name ?? `#${index}`)}${describeRoute(route)}`);
   });
   return lines;
 }

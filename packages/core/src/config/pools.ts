@@ -102,7 +102,7 @@ export function checkPools(sources: PoolSources, addIssue: AddIssue): void {
       input: pool,
       params: {
         problem: 'no pool has this name',
-        suggestion: suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`,
+        suggestion,
       },
     });
   });

@@ -11,10 +11,11 @@ import { HOST_PATTERN } from '../routing/host-pattern.js';
 import { compileTemplate } from '../routing/placeholders.js';
 
 const NAME_EXPECTED = 'a name of letters, digits, `-` and `_` (e.g. api, web-v2)';
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 /** Pool and route names: they become metric labels, so keep them short and plain. */
 export const nameSchema = z
   .string({ error: NAME_EXPECTED })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: NAME_EXPECTED })
+  .regex(NAME_PATTERN, { error: NAME_EXPECTED })
   // `none` is the metric label of requests no route or pool took.
   .refine((name) => name !== 'none', { error: `${NAME_EXPECTED}, other than \`none\`` });
 

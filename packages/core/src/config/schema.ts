@@ -11,7 +11,7 @@ import { flag, wholeNumber } from './fields.js';
 import { healthSchema } from './health-schema.js';
 import { poolSchema } from './pool-schema.js';
 import { checkPools, resolvePools, resolveRoutes } from './pools.js';
-import { nameSchema, routeSchema } from './route-schema.js';
+import { NAME_PATTERN, nameSchema, routeSchema } from './route-schema.js';
 import { sizeSchema } from './size.js';
 import { strategySchema } from './strategy-schema.js';
 import { trustProxySchema } from './trust-proxy-schema.js';
@@ -192,7 +192,21 @@ export const heliosConfigSchema = z
       .optional()
       .describe('Upstream servers of the pool `default` (or use `pools`).'),
     pools: z
-      .record(nameSchema, poolSchema)
+      .record(z.string().meta({ pattern: NAME_PATTERN.source }), poolSchema)
+      // Names are checked here rather than as the record's key schema, which would drop a pool
+      // with a bad name and then also report "no backends" for a file that has them.
+      .superRefine((pools, ctx) => {
+        for (const name of Object.keys(pools)) {
+          const checked = nameSchema.safeParse(name);
+          if (checked.success) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: checked.error.issues[0]?.message ?? 'a pool name',
+            input: name,
+          });
+        }
+      })
       .optional()
       .describe('Named pools of backends, each balanced and checked on its own.'),
     routes: z

@@ -54,6 +54,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
+    // A key with a space or a dot in it would read as two keys: quote it.
+    else if (!/^[A-Za-z0-9_-]+$/.test(String(segment)))
+      text += `[${JSON.stringify(String(segment))}]`;
     else text += text === '' ? String(segment) : `.${String(segment)}`;
   }
   return text;

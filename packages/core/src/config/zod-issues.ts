@@ -136,6 +136,12 @@ function flatten(issue: ZodIssue, base: readonly PropertyKey[], data: unknown, o
     !(issue.code === 'invalid_union' && issue.discriminator)
       ? issue.input
       : valueAt(data, path);
+  // A record key that failed its schema: report the key's own problem, at the key.
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+    for (const inner of issue.issues)
+      out.push({ issue: inner, path, input: path[path.length - 1] });
+    return;
+  }
   if (issue.code === 'invalid_union' && !issue.discriminator && issue.errors.length > 0) {
     const candidates = issue.errors.filter((branch) => !isTypeMismatch(branch, input));
     const [only] = candidates;
