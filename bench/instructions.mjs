@@ -10,6 +10,7 @@
  *   node bench/instructions.mjs --root ../other # another checkout (built), for a before/after
  *   node bench/instructions.mjs --requests 1500 --scenarios small,post
  *   node bench/instructions.mjs --targets helios,fastify,http-proxy   # against the Node peers
+ *   node bench/instructions.mjs --scenarios small --routes 200   # Helios behind 200 routes
  *
  * Needs valgrind (Debian: apt-get install valgrind). Loopback only; a few minutes.
  */
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '1000' },
     scenarios: { type: 'string', default: 'small,64k,post' },
     targets: { type: 'string', default: 'helios' },
+    // Helios only: a route table of this size (see servers/helios.mjs); 0 = top-level backends.
+    routes: { type: 'string', default: '0' },
   },
 });
 /** The same server scripts the throughput bench starts (bench/servers/). */
@@ -93,6 +96,7 @@ async function measure(target, backendUrl, scenario, count) {
       process.execPath,
       join(ROOT, 'bench/servers', SERVERS[target]),
       backendUrl,
+      ...(target === 'helios' && args.routes !== '0' ? [`--routes=${args.routes}`] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
   );
@@ -110,7 +114,9 @@ const backend = spawn(process.execPath, [join(here, 'servers/backend.mjs')], {
 });
 const { port: backendPort } = await readyLine(backend);
 const backendUrl = `http://127.0.0.1:${backendPort}`;
-console.log(`instructions per request, callgrind, ${ROOT} (N=${N} and ${3 * N})`);
+console.log(
+  `instructions per request, callgrind, ${ROOT} (N=${N} and ${3 * N})${args.routes === '0' ? '' : `, Helios behind ${args.routes} routes`}`,
+);
 for (const name of args.scenarios.split(',')) {
   const scenario = SCENARIOS[name];
   for (const target of args.targets.split(',')) {

@@ -15,7 +15,13 @@ import { memorySuite } from './lib/memory.mjs';
 import { canPin, killAllStarted, repin } from './lib/procs.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { inBenchSession, rerunInOwnSession } from './lib/session.mjs';
-import { metricsSuite, profileSuite, scalingSuite, throughputSuite } from './lib/suites.mjs';
+import {
+  metricsSuite,
+  profileSuite,
+  routesSuite,
+  scalingSuite,
+  throughputSuite,
+} from './lib/suites.mjs';
 import { TARGETS } from './lib/targets.mjs';
 
 const argv = process.argv.slice(2);
@@ -98,6 +104,10 @@ try {
   if (opts.scenarios.includes('metrics') && targets.includes('helios')) {
     log('metrics: Helios with the admin/metrics listener off and on');
     results.metrics = await metricsSuite(ctx);
+  }
+  if (opts.scenarios.includes('routes') && targets.includes('helios')) {
+    log(`routes: Helios with ${opts.routeCounts.join(', ')} routes`);
+    results.routes = await routesSuite(ctx);
   }
   if (opts.scenarios.includes('scaling')) {
     log(`scaling: workers ${opts.workers.join(', ')}`);

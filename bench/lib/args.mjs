@@ -6,8 +6,8 @@ export const THROUGHPUT_SCENARIOS = {
   '64k': { label: '64 KiB response', path: '/64k', method: 'GET', bodyBytes: 0 },
   post: { label: '16 KiB POST body', path: '/post', method: 'POST', bodyBytes: 16 * 1024 },
 };
-export const SUITES = ['memory', 'metrics', 'scaling', 'profile'];
-const DEFAULT_SCENARIOS = ['small', '64k', 'post', 'memory', 'metrics'];
+export const SUITES = ['memory', 'metrics', 'routes', 'scaling', 'profile'];
+const DEFAULT_SCENARIOS = ['small', '64k', 'post', 'memory', 'metrics', 'routes'];
 const DEFAULT_TARGETS = ['direct', 'helios', 'http-proxy', 'fastify', 'nginx', 'haproxy'];
 /** Not in the default run: bare proxies that show the floor of each architecture. */
 const REFERENCE_TARGETS = ['undici-bare', 'node-http-bare'];
@@ -23,7 +23,7 @@ export const USAGE = `pnpm bench [-- options]   (or: node bench/run.mjs [options
   --backends=N            origin processes (default 2; proxies balance round robin)
   --only=a,b              targets: ${DEFAULT_TARGETS.join(', ')}
                           (optional references: ${REFERENCE_TARGETS.join(', ')})
-  --scenarios=a,b         any of: small, 64k, post, memory, metrics, scaling, profile
+  --scenarios=a,b         any of: small, 64k, post, memory, metrics, routes, scaling, profile
                           (default: ${DEFAULT_SCENARIOS.join(',')}; --scenario= is an alias)
   --workers=1,2,auto      scaling steps (worker processes / nginx worker_processes / HAProxy nbthread)
   --memory-size=MiB       size of each memory-bench transfer (default 1024)
@@ -32,6 +32,8 @@ export const USAGE = `pnpm bench [-- options]   (or: node bench/run.mjs [options
   --profile-peers         profile the selected Node peers too (scenario "profile")
   --profile-metrics       also profile Helios with the admin/metrics listener on
   --metrics-rounds=N      off/on pairs in the metrics comparison (default 2)
+  --route-counts=0,1,200  route table sizes in the routes comparison (0: backends, no routes)
+  --routes-rounds=N       rounds over those sizes in the routes comparison (default 2)
   --max-foreign=PCT       re-measure a cell when other processes took more than PCT% of the
                           proxy's core during it (default 10)
   --noise-retries=N       at most N re-measurements per cell (default 2; keeps the cleanest;
@@ -62,6 +64,8 @@ export function parseArgs(argv, hasWrk) {
     workers: ['1', '2', 'auto'],
     memoryMiB: 1024,
     metricsRounds: 2,
+    routeCounts: [0, 1, 200],
+    routesRounds: 2,
     memoryPeers: false,
     profilePeers: false,
     profileMetrics: false,
@@ -123,6 +127,12 @@ export function parseArgs(argv, hasWrk) {
       case 'metrics-rounds':
         o.metricsRounds = Number(value);
         break;
+      case 'route-counts':
+        o.routeCounts = list(value).map(Number);
+        break;
+      case 'routes-rounds':
+        o.routesRounds = Number(value);
+        break;
       case 'rounds':
         o.rounds = Number(value);
         break;
@@ -164,6 +174,8 @@ export function parseArgs(argv, hasWrk) {
       throw new Error(`unknown scenario "${s}"\n${USAGE}`);
     }
   }
+  if (o.routeCounts.some((n) => !Number.isInteger(n) || n < 0) || !(o.routesRounds >= 1))
+    throw new Error('--route-counts takes whole numbers >= 0; --routes-rounds a number >= 1');
   if (o.loadgen === 'wrk' && !hasWrk) throw new Error('--loadgen=wrk but wrk is not installed');
   for (const [k, v] of Object.entries({
     rounds: o.rounds,

@@ -9,7 +9,7 @@ import { TARGETS } from './targets.mjs';
 /**
  * @param {string} name target key
  * @param {object} scenario { path, method, bodyBytes }
- * @param {object} ctx { upstreams, layout, opts } ; extra: { admin, threads, profileDir }
+ * @param {object} ctx { upstreams, layout, opts } ; extra: { admin, routes, threads, profileDir }
  */
 export async function measureCell(name, scenario, ctx, extra = {}) {
   const target = TARGETS[name];
@@ -32,6 +32,7 @@ export async function measureCell(name, scenario, ctx, extra = {}) {
       threads: extra.threads ?? 1,
       cli: extra.cli ?? false,
       admin: extra.admin ?? false,
+      routes: extra.routes ?? 0,
       profileDir: extra.profileDir,
     });
   } catch (err) {

@@ -121,6 +121,23 @@ function metricsTable(m) {
   return lines.join('\n');
 }
 
+function routesTable(r) {
+  const n = r.rounds.length / Math.max(1, r.sizes.length);
+  const lines = [
+    '### Route table size (Helios, small responses)',
+    '',
+    `${n} interleaved round(s) per size; medians (best round in brackets). 0: top-level \`backends\`, no route lookup; N: N routes, the request matching only the last (bench/servers/helios.mjs \`routeTable\`).`,
+    '',
+    '| routes | req/s | p99 ms | vs first |',
+    '|---:|---:|---:|---:|',
+    ...r.sizes.map(
+      (s) =>
+        `| ${s.routes} | ${f0(s.rps)} (${f0(s.bestRps)}) | ${f2(s.p99Ms)} | ${s === r.sizes[0] ? '–' : `${f1(-s.deltaPct)}%`} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
 function scalingTable(rows) {
   const cell = (r) => (!r ? '–' : r.error ? 'error' : `${f0(r.rps)} (p99 ${f2(r.p99Ms)})`);
   const ratio = (a, b) => (a && b && !a.error && !b.error ? `${(a.rps / b.rps).toFixed(2)}` : '–');
@@ -175,6 +192,7 @@ export function renderMarkdown(results) {
     parts.push('', throughputTable(s, rows));
   if (results.memory) parts.push('', memoryTable(results.memory));
   if (results.metrics) parts.push('', metricsTable(results.metrics));
+  if (results.routes) parts.push('', routesTable(results.routes));
   if (results.scaling) parts.push('', scalingTable(results.scaling));
   for (const p of results.profile ?? []) parts.push('', profileText(p));
   return `${parts.join('\n')}\n`;

@@ -67,6 +67,39 @@ export async function metricsSuite(ctx) {
   return summariseMetrics(rounds);
 }
 
+/**
+ * `small` through Helios with route tables of each size, interleaved rounds (so drift on the
+ * machine hits every size alike); medians per size and the cost against the first size.
+ */
+export async function routesSuite(ctx) {
+  const { routeCounts, routesRounds } = ctx.opts;
+  const rounds = [];
+  for (let i = 0; i < routesRounds; i++) {
+    for (const routes of routeCounts) {
+      const row = await measureCell('helios', THROUGHPUT_SCENARIOS.small, ctx, { routes });
+      ctx.log(`  ${routes} route(s) round ${i + 1}: ${describe(row)}`);
+      rounds.push({ routes, ...row });
+    }
+  }
+  return summariseRoutes(rounds, routeCounts);
+}
+
+export function summariseRoutes(rounds, routeCounts) {
+  const ok = rounds.filter((r) => !r.error);
+  const sizes = routeCounts.map((routes) => {
+    const mine = ok.filter((r) => r.routes === routes);
+    return {
+      routes,
+      rps: median(mine.map((r) => r.rps)),
+      bestRps: Math.max(...mine.map((r) => r.rps)),
+      p99Ms: median(mine.map((r) => r.p99Ms)),
+    };
+  });
+  const base = sizes[0]?.rps;
+  for (const size of sizes) size.deltaPct = ((base - size.rps) / base) * 100;
+  return { rounds, sizes };
+}
+
 /** Off/on medians and the cost of metrics, from alternating rounds. */
 export function summariseMetrics(rounds) {
   const ok = rounds.filter((r) => !r.error);

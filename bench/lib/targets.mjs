@@ -103,7 +103,7 @@ async function startHeliosCli(opts) {
 
 /**
  * name -> { label, kind, available(), start(opts) }
- * opts: { upstreams, cpus, threads, cli, admin, profileDir }; `cli` runs Helios through its command.
+ * opts: { upstreams, cpus, threads, cli, admin, routes, profileDir }; `cli` runs Helios through its command.
  */
 export const TARGETS = {
   direct: {
@@ -125,7 +125,16 @@ export const TARGETS = {
     start: (opts) =>
       opts.cli || opts.threads > 1
         ? startHeliosCli(opts)
-        : startNode('helios', 'helios.mjs', opts, opts.admin ? ['--admin'] : [], profFlags(opts)),
+        : startNode(
+            'helios',
+            'helios.mjs',
+            opts,
+            [
+              ...(opts.admin ? ['--admin'] : []),
+              ...(opts.routes ? [`--routes=${opts.routes}`] : []),
+            ],
+            profFlags(opts),
+          ),
   },
   'http-proxy': {
     label: 'http-proxy (keep-alive agent)',
