@@ -3,14 +3,8 @@
  * the one report the user sees: every config issue at once (file:line:column key: found ...,
  * expected ..., did you mean ...), or core's sentence for a file that is missing or unreadable.
  */
-import {
-  ConfigError,
-  formatConfigIssues,
-  type HeliosConfig,
-  HeliosError,
-  loadConfig,
-} from '@helios/core';
-import { createStrategy } from '@helios/strategies';
+import { ConfigError, formatConfigIssues, type HeliosConfig, loadConfig } from '@helios/core';
+import { builtinStrategies } from '@helios/strategies';
 
 /** Command-line values that win over the file (kept across reloads). */
 export interface ConfigOverrides {
@@ -25,20 +19,6 @@ export function applyOverrides(config: HeliosConfig, overrides: ConfigOverrides)
   return overrides.port === undefined ? config : { ...config, port: overrides.port };
 }
 
-/**
- * Strategy options are checked by the strategy itself, not by the schema: build it once here so
- * `validate` rejects exactly what `start` would.
- */
-function strategyProblem(path: string, config: HeliosConfig): string | undefined {
-  try {
-    createStrategy(config.strategy);
-    return undefined;
-  } catch (error) {
-    if (error instanceof HeliosError) return `${path}: strategy: ${error.message}`;
-    throw error;
-  }
-}
-
 function configErrorResult(error: ConfigError): ConfigResult {
   // Not found / unreadable carry no issues; their message already says what to do.
   if (error.issues.length === 0) return { ok: false, report: error.message, issueCount: 1 };
@@ -51,12 +31,12 @@ export async function readConfig(
 ): Promise<ConfigResult> {
   let config: HeliosConfig;
   try {
-    config = await loadConfig(path);
+    // The built-in strategies' names and options are checked with the rest of the file, so
+    // `validate` rejects exactly what `start` would, at the offending line.
+    config = await loadConfig(path, process.env, { strategies: builtinStrategies });
   } catch (error) {
     if (error instanceof ConfigError) return configErrorResult(error);
     throw error;
   }
-  const problem = strategyProblem(path, config);
-  if (problem !== undefined) return { ok: false, report: problem, issueCount: 1 };
   return { ok: true, config: applyOverrides(config, overrides) };
 }

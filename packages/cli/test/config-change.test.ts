@@ -4,6 +4,7 @@
  * the strategy is rebuilt only when its own section changed.
  */
 import { type HeliosConfig, parseConfig } from '@helios/core';
+import { builtinStrategies } from '@helios/strategies';
 import { describe, expect, it } from 'vitest';
 import { planConfigChange } from '../src/config-change.js';
 
@@ -11,6 +12,8 @@ function config(lines: string[]): HeliosConfig {
   return parseConfig(
     ['backends:', '  - http://127.0.0.1:9001', ...lines, ''].join('\n'),
     'helios.yaml',
+    {},
+    { strategies: builtinStrategies },
   );
 }
 
@@ -53,6 +56,16 @@ describe('planConfigChange', () => {
     ]);
     expect(planConfigChange(optioned, withOther).newStrategy).toBe(true);
     expect(planConfigChange(optioned, optioned).newStrategy).toBe(false);
+  });
+
+  it('compares resolved options, so the same value written another way keeps the strategy', () => {
+    const ewma = (decay: string) =>
+      config(['port: 8080', 'strategy:', '  name: ewma', `  decay: ${decay}`]);
+    expect(planConfigChange(ewma('10s'), ewma('10000')).newStrategy).toBe(false);
+    expect(
+      planConfigChange(config(['port: 8080', 'strategy: ewma']), ewma('10s')).newStrategy,
+    ).toBe(false);
+    expect(planConfigChange(ewma('10s'), ewma('5s')).newStrategy).toBe(true);
   });
 
   it('keeps the listen address, header limit, admin and worker count, and says so', () => {

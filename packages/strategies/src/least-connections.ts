@@ -11,8 +11,9 @@
  * is returned, and every pick re-reads one more backend in rotation, so any change is noticed
  * within n picks.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
 import { LoadHeap } from './load-heap.js';
+import { noOptions } from './no-options.js';
 
 export class LeastConnectionsStrategy implements Strategy {
   readonly name = 'least-connections';
@@ -129,3 +130,11 @@ function loadOf(backend: BackendView): number {
   const weight = backend.effectiveWeight;
   return weight > 0 ? backend.inFlight / weight : Number.POSITIVE_INFINITY;
 }
+
+export const leastConnectionsDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'least-connections',
+  aliases: ['leastconn', 'leastconns', 'leastconnection', 'leastrequest', 'leastrequests'],
+  description: 'Fewest requests in flight, weight-aware.',
+  options: noOptions,
+  create: () => new LeastConnectionsStrategy(),
+};

@@ -2,15 +2,17 @@
  * `random`: a uniformly random available backend. Stateless, so many Helios processes never
  * synchronise on the same backend; the price is uneven short-term shares.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { noOptions } from './no-options.js';
 import { type RandomSource, randomIndex } from './random-source.js';
+import type { StrategyDeps } from './strategy-deps.js';
 import { availableExcluded, countUsable, isUsable, usableAt } from './usable.js';
 
 /** Random draws before falling back to a scan; with most backends up one draw suffices. */
 const DRAWS = 3;
 
 export interface RandomOptions {
-  random?: RandomSource;
+  random?: RandomSource | undefined;
 }
 
 export class RandomStrategy implements Strategy {
@@ -41,3 +43,10 @@ export class RandomStrategy implements Strategy {
     return list[usableAt(list, excludeId, randomIndex(this.#random, usable))];
   }
 }
+
+export const randomDescriptor: StrategyDescriptor<typeof noOptions, StrategyDeps> = {
+  name: 'random',
+  description: 'A uniformly random healthy backend.',
+  options: noOptions,
+  create: (_options, deps) => new RandomStrategy({ random: deps?.random }),
+};

@@ -3,7 +3,8 @@
  * k healthy backends give each exactly N/k. A backend that is down simply loses its turns; the
  * rotation carries on from where it was, so nobody gets a burst when a backend leaves or returns.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { noOptions } from './no-options.js';
 
 export class RoundRobinStrategy implements Strategy {
   readonly name = 'round-robin';
@@ -43,3 +44,11 @@ export class RoundRobinStrategy implements Strategy {
     return fallback;
   }
 }
+
+export const roundRobinDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'round-robin',
+  aliases: ['roundrobin', 'rr'],
+  description: 'Strict rotation over the healthy backends.',
+  options: noOptions,
+  create: () => new RoundRobinStrategy(),
+};

@@ -11,7 +11,8 @@
  * backend left out of it has come back. While weights are fractional (during slow start) it
  * falls back to nginx's per-pick computation.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { noOptions } from './no-options.js';
 import { smoothSchedule } from './smooth-schedule.js';
 
 /** Longest cycle kept; larger weight sums fall back to per-pick computation. */
@@ -151,3 +152,11 @@ export class WeightedRoundRobinStrategy implements Strategy {
     if (this.#cycle.length === 0) this.#current.fill(0);
   }
 }
+
+export const weightedRoundRobinDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'weighted-round-robin',
+  aliases: ['wrr', 'weighted'],
+  description: 'Smooth weighted rotation (nginx algorithm).',
+  options: noOptions,
+  create: () => new WeightedRoundRobinStrategy(),
+};

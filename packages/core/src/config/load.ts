@@ -2,10 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
-import { parseConfig } from './parse.js';
+import { type ConfigParseOptions, parseConfig } from './parse.js';
 import type { HeliosConfig } from './types.js';
 
-export async function loadConfig(path: string, env: Env = process.env): Promise<HeliosConfig> {
+export async function loadConfig(
+  path: string,
+  env: Env = process.env,
+  options: ConfigParseOptions = {},
+): Promise<HeliosConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -28,5 +32,5 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
       { cause: error },
     );
   }
-  return parseConfig(text, path, env);
+  return parseConfig(text, path, env, options);
 }

@@ -1,11 +1,15 @@
 /**
  * From text (or a plain object) to a resolved `HeliosConfig`, or a `ConfigError` listing every
- * problem at once. Pipeline: YAML with positions → `${VAR}` substitution → the one schema.
+ * problem at once. Pipeline: YAML with positions → `${VAR}` substitution → the one schema, with
+ * the caller's strategy catalog in effect for the `strategy:` sections.
  */
+import type { z } from 'zod';
+import type { StrategyCatalog } from '../strategy-catalog.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigIssue } from './config-issue.js';
 import { applyEnv, type Env } from './env.js';
 import { heliosConfigSchema } from './schema.js';
+import { catalogStrategySchema, isStrategySchema, withStrategyCatalog } from './strategy-schema.js';
 import type { HeliosConfig } from './types.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
@@ -24,18 +28,55 @@ function aliasIssue(file: string, error: unknown): ConfigIssue {
   };
 }
 
-type Validated = { ok: true; config: HeliosConfig } | { ok: false; issues: ConfigIssue[] };
+export interface ConfigParseOptions {
+  /**
+   * The strategies `strategy:` may name (`builtinStrategies` of @helios/strategies, or your own
+   * catalog). With one, names and options are checked here, positioned in the file, and options
+   * come out resolved; without one, only the shape is checked and options stay as written for
+   * the strategy's factory to check.
+   */
+  strategies?: StrategyCatalog | undefined;
+}
 
-function validate(data: unknown, file: string, source: YamlSource | undefined): Validated {
-  const result = heliosConfigSchema.safeParse(data, { error: expectedPhrase, reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
-  const issues = toConfigIssues(result.error.issues, {
-    file,
-    source,
-    data,
-    schema: heliosConfigSchema,
+type Validated<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Checks `data` against `schema` with the caller's strategy catalog in effect, turning every
+ * problem into a positioned `ConfigIssue`. The one place issues are made; `schema` is the whole
+ * config except in tests of sections the top level does not use yet.
+ */
+export function validateAgainst<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  file: string,
+  source: YamlSource | undefined,
+  { strategies }: ConfigParseOptions,
+): Validated<z.output<S>> {
+  return withStrategyCatalog(strategies, () => {
+    const result = schema.safeParse(data, { error: expectedPhrase, reportInput: true });
+    if (result.success) return { ok: true, value: result.data };
+    const issues = toConfigIssues(result.error.issues, {
+      file,
+      source,
+      data,
+      schema,
+      aliases: strategies?.aliases,
+      substitute: (node) =>
+        strategies !== undefined && isStrategySchema(node)
+          ? catalogStrategySchema(strategies)
+          : undefined,
+    });
+    return { ok: false, issues };
   });
-  return { ok: false, issues };
+}
+
+function validate(
+  data: unknown,
+  file: string,
+  source: YamlSource | undefined,
+  options: ConfigParseOptions,
+): Validated<HeliosConfig> {
+  return validateAgainst(heliosConfigSchema, data, file, source, options);
 }
 
 /** An issue under a key whose `${VAR}` already failed is noise: the env issue says it all. */
@@ -52,7 +93,12 @@ function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean
  * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
  * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
  */
-export function parseConfig(text: string, file: string, env: Env = process.env): HeliosConfig {
+export function parseConfig(
+  text: string,
+  file: string,
+  env: Env = process.env,
+  options: ConfigParseOptions = {},
+): HeliosConfig {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
   if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
@@ -65,8 +111,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     // as what it is, a config that cannot be accepted, not as a crash.
     throw new ConfigError('HELIOS_CONFIG_INVALID', file, [aliasIssue(file, error)]);
   }
-  const result = validate(data, file, source);
-  if (result.ok && envIssues.length === 0) return result.config;
+  const result = validate(data, file, source, options);
+  if (result.ok && envIssues.length === 0) return result.value;
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
   const issues = [...envIssues, ...schemaIssues].sort(
     (a, b) => a.line - b.line || a.column - b.column,
@@ -78,8 +124,12 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
  * Resolves a config given as a plain object (for embedding Helios without a file): the same
  * schema and defaults. Issues carry key paths but no line/column.
  */
-export function resolveConfig(input: unknown, name = '<config object>'): HeliosConfig {
-  const result = validate(input, name, undefined);
-  if (result.ok) return result.config;
+export function resolveConfig(
+  input: unknown,
+  name = '<config object>',
+  options: ConfigParseOptions = {},
+): HeliosConfig {
+  const result = validate(input, name, undefined, options);
+  if (result.ok) return result.value;
   throw new ConfigError('HELIOS_CONFIG_INVALID', name, result.issues);
 }
