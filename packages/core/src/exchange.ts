@@ -20,7 +20,7 @@ import { buildUpstreamHeaders, type RequestFacts } from './forwarded-headers.js'
 import { LENIENT_PARSER, strictHeadOk } from './lenient-parser.js';
 import type { RequestRecord } from './request-record.js';
 import { originFormPath, targetAuthority } from './request-target.js';
-import { type AttemptFailure, mayRetry } from './retry.js';
+import { mayRetry } from './retry.js';
 import type { Generation, Runtime } from './runtime.js';
 import type { FailureKind, PickRequest, Strategy } from './strategy.js';
 import type { Upstream, UpstreamDispatchOptions } from './upstream.js';
@@ -377,7 +377,7 @@ export abstract class Exchange
     this.rt.requestEnded(this);
   }
 
-  #mayRetry(failure: AttemptFailure): boolean {
+  #mayRetry(failure: FailureKind): boolean {
     return mayRetry({
       failure,
       method: this.method,

@@ -2,11 +2,10 @@
  * `helios validate`: check a config without starting anything. Valid: a short summary on stdout,
  * exit 0. Invalid: every issue at once on stderr, exit 2.
  */
-import type { HeliosConfig } from '@helios/core';
+import { formatDuration, type HeliosConfig } from '@helios/core';
 import type { Invocation } from '../args.js';
 import { readConfig } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatDuration } from '../format-duration.js';
 
 type ValidateInvocation = Extract<Invocation, { command: 'validate' }>;
 

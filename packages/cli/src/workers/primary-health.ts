@@ -9,15 +9,14 @@
  * The backend objects here are the primary's own (no traffic goes through them); they carry the
  * global health and in-flight figures the admin server shows.
  */
-import type { Backend, HeliosConfig, Logger } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
-import type { HealthTransition } from '../admin/index.js';
-import type { HealthChange, OutcomeRun } from './messages.js';
+import type { Backend, FailureKind, HeliosConfig, Logger } from '@helios/core';
+import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
+import type { OutcomeRun } from './messages.js';
 import { primaryBackends } from './primary-backends.js';
 
 export interface PrimaryHealthTargets {
   /** Send to every worker. */
-  broadcast(change: HealthChange): void;
+  broadcast(change: HealthTransition): void;
   /** Tell the admin server (transition log, ejection counter). */
   record(transition: HealthTransition): void;
 }
@@ -74,15 +73,15 @@ export class PrimaryHealth {
     for (const [id, status, kind, count] of runs) {
       const backend = this.#byId.get(id);
       if (backend === undefined) continue;
-      const failure = kind === '' ? undefined : (kind as 'connect' | 'timeout' | 'reset');
+      const failure = kind === '' ? undefined : (kind as FailureKind);
       const times = Math.min(count, this.#failureThreshold);
       for (let i = 0; i < times; i++) this.#checker.onRequestEnd(backend, status, failure);
     }
   }
 
   /** Every verdict in force, for a worker about to start. */
-  snapshot(): HealthChange[] {
-    const changes: HealthChange[] = [];
+  snapshot(): HealthTransition[] {
+    const changes: HealthTransition[] = [];
     for (const [backend, reasons] of this.#down) {
       if (reasons.active !== undefined) {
         changes.push({ backend, source: 'active', healthy: false, reason: reasons.active });
@@ -108,14 +107,7 @@ export class PrimaryHealth {
     else reasons[t.source] = t.reason;
     if (reasons.active === undefined && reasons.passive === undefined) this.#down.delete(t.backend);
     else this.#down.set(t.backend, reasons);
-    const change: HealthChange = {
-      backend: t.backend,
-      source: t.source,
-      healthy: t.healthy,
-      reason: t.reason,
-    };
-    if (t.downForMs !== undefined) change.downForMs = t.downForMs;
-    this.#targets.broadcast(change);
+    this.#targets.broadcast(t);
     this.#targets.record(t);
   }
 }

@@ -6,9 +6,8 @@
  * a single process, and its logger is muted meanwhile (the primary logged the change already).
  */
 import type { HealthHooks, HealthTarget, HeliosConfig } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
+import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
 import type { CliLogger } from '../logger.js';
-import type { HealthChange } from './messages.js';
 import { MutedLogger } from './muted-logger.js';
 import type { OutcomeBatch } from './outcome-batch.js';
 
@@ -58,7 +57,7 @@ export class WorkerHealth {
   }
 
   /** A verdict of the primary (its probes, or its passive detector). */
-  apply(change: HealthChange): void {
+  apply(change: HealthTransition): void {
     const target = this.#backends().find((b) => b.id === change.backend);
     if (target === undefined) return;
     if (change.healthy === !target.isDown(change.source)) return;
