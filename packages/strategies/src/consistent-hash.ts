@@ -8,6 +8,7 @@
  */
 import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
 import { z } from 'zod';
+import { isCandidate, lastResort } from './candidates.js';
 import { buildMaglevTable, isPrime, tableSizeFor } from './maglev-table.js';
 import { RequestKey, requestKeySchema } from './request-key.js';
 
@@ -67,15 +68,11 @@ export class ConsistentHashStrategy implements Strategy {
     const table = this.#table;
     const size = table.length;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     let slot = this.#key.hash(request) % size;
     const home = table[slot] ?? 0;
     for (let step = 0; step < MAX_WALK; step++) {
       const backend = list[table[slot] ?? 0];
-      if (backend?.available) {
-        if (backend.id !== excludeId) return backend;
-        fallback = backend;
-      }
+      if (isCandidate(backend, excludeId)) return backend;
       slot++;
       if (slot === size) slot = 0;
     }
@@ -83,11 +80,9 @@ export class ConsistentHashStrategy implements Strategy {
     const n = list.length;
     for (let step = 1; step <= n; step++) {
       const backend = list[(home + step) % n];
-      if (backend === undefined || !backend.available) continue;
-      if (backend.id !== excludeId) return backend;
-      fallback = backend;
+      if (isCandidate(backend, excludeId)) return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 
   /** The backend that owns `request`'s key when all are available (for tests and tooling). */

@@ -1,5 +1,6 @@
 /** Public face of @helios/strategies. */
 export { BUILTIN_DESCRIPTORS, builtinStrategies } from './builtin-strategies.js';
+export { candidateAt, countCandidates, isCandidate, lastResort } from './candidates.js';
 export type { ConsistentHashOptions } from './consistent-hash.js';
 export {
   ConsistentHashStrategy,

@@ -3,10 +3,10 @@
  * synchronise on the same backend; the price is uneven short-term shares.
  */
 import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { candidateAt, countCandidates, isCandidate, lastResort } from './candidates.js';
 import { noOptions } from './no-options.js';
 import { type RandomSource, randomIndex } from './random-source.js';
 import type { StrategyDeps } from './strategy-deps.js';
-import { availableExcluded, countUsable, isUsable, usableAt } from './usable.js';
 
 /** Random draws before falling back to a scan; with most backends up one draw suffices. */
 const DRAWS = 3;
@@ -35,12 +35,12 @@ export class RandomStrategy implements Strategy {
     const excludeId = exclude?.id;
     for (let draw = 0; draw < DRAWS; draw++) {
       const backend = list[randomIndex(this.#random, n)];
-      if (isUsable(backend, excludeId)) return backend;
+      if (isCandidate(backend, excludeId)) return backend;
     }
     // Most backends are down or excluded: choose uniformly among the rest.
-    const usable = countUsable(list, excludeId);
-    if (usable === 0) return availableExcluded(exclude, list);
-    return list[usableAt(list, excludeId, randomIndex(this.#random, usable))];
+    const candidates = countCandidates(list, excludeId);
+    if (candidates === 0) return lastResort(list, exclude);
+    return list[candidateAt(list, excludeId, randomIndex(this.#random, candidates))];
   }
 }
 

@@ -4,6 +4,7 @@
  * rotation carries on from where it was, so nobody gets a burst when a backend leaves or returns.
  */
 import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { isCandidate, lastResort } from './candidates.js';
 import { noOptions } from './no-options.js';
 
 export class RoundRobinStrategy implements Strategy {
@@ -27,21 +28,17 @@ export class RoundRobinStrategy implements Strategy {
     const list = this.#backends;
     const n = list.length;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     let i = this.#next;
     for (let step = 0; step < n; step++) {
       if (i >= n) i = 0;
       const backend = list[i];
       i++;
-      if (backend === undefined || !backend.available) continue;
-      if (backend.id === excludeId) {
-        fallback = backend;
-        continue;
+      if (isCandidate(backend, excludeId)) {
+        this.#next = i;
+        return backend;
       }
-      this.#next = i;
-      return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 }
 
