@@ -39,10 +39,19 @@ const requests: PickRequest[] = Array.from({ length: 1_024 }, (_, i) => ({
   header: () => undefined,
 }));
 
-for (const n of [3, 100]) {
-  describe(`${n} backends, ${PICKS} picks per iteration`, () => {
+const SCENARIOS = [
+  { title: '3 backends', n: 3, retrying: false },
+  { title: '100 backends', n: 100, retrying: false },
+  { title: '100 backends, every third down, retrying away from one', n: 100, retrying: true },
+];
+
+for (const { title, n, retrying } of SCENARIOS) {
+  describe(`${title}, ${PICKS} picks per iteration`, () => {
     for (const name of STRATEGY_NAMES) {
       const backends = fleetOf(n);
+      if (retrying) {
+        for (const b of backends) if (b.index % 3 === 1) b.markDown('active', 'bench');
+      }
       const strategy = createStrategy({ name, options: {} }, { random: seededRandom(1) });
       strategy.update(backends);
       // Give ewma a latency history so it runs its steady-state path.
@@ -50,29 +59,10 @@ for (const n of [3, 100]) {
       let next = 0;
       bench(name, () => {
         for (let i = 0; i < PICKS; i++) {
-          strategy.pick(requests[next] as PickRequest);
+          strategy.pick(requests[next] as PickRequest, retrying ? backends[next % n] : undefined);
           next = (next + 1) & 1_023;
         }
       });
     }
   });
 }
-
-describe(`100 backends, every third down, retrying away from one, ${PICKS} picks per iteration`, () => {
-  for (const name of STRATEGY_NAMES) {
-    const backends = fleetOf(100);
-    backends.forEach((b, i) => {
-      if (i % 3 === 1) b.markDown('active', 'bench');
-    });
-    const strategy = createStrategy({ name, options: {} }, { random: seededRandom(1) });
-    strategy.update(backends);
-    for (const b of backends) strategy.onRequestEnd?.(b, 5 + (b.index % 7), 200, undefined);
-    let next = 0;
-    bench(name, () => {
-      for (let i = 0; i < PICKS; i++) {
-        strategy.pick(requests[next] as PickRequest, backends[next % 100]);
-        next = (next + 1) & 1_023;
-      }
-    });
-  }
-});
