@@ -6,15 +6,13 @@
 import {
   ConfigError,
   type ConfigIssue,
-  DEFAULT_POOL_NAME,
   formatConfigIssue,
   formatConfigIssues,
   type HeliosConfig,
-  HeliosError,
   type Logger,
   loadConfigDetailed,
 } from '@helios/core';
-import { createStrategy } from '@helios/strategies';
+import { builtinStrategies } from '@helios/strategies';
 
 /** Command-line values that win over the file (kept across reloads). */
 export interface ConfigOverrides {
@@ -34,23 +32,6 @@ export function applyOverrides(config: HeliosConfig, overrides: ConfigOverrides)
   return overrides.port === undefined ? config : { ...config, port: overrides.port };
 }
 
-/**
- * Strategy options are checked by the strategy itself, not by the schema: build it once here so
- * `validate` rejects exactly what `start` would.
- */
-function strategyProblem(path: string, config: HeliosConfig): string | undefined {
-  for (const pool of Object.values(config.pools)) {
-    try {
-      createStrategy(pool.strategy);
-    } catch (error) {
-      if (!(error instanceof HeliosError)) throw error;
-      const fromPools = !(pool.name === DEFAULT_POOL_NAME && config.backends !== undefined);
-      return `${path}: ${fromPools ? `pools.${pool.name}.` : ''}strategy: ${error.message}`;
-    }
-  }
-  return undefined;
-}
-
 function configErrorResult(error: ConfigError): ConfigResult {
   // Not found / unreadable carry no issues; their message already says what to do.
   if (error.issues.length === 0) return { ok: false, report: error.message, issueCount: 1 };
@@ -63,13 +44,13 @@ export async function readConfig(
 ): Promise<ConfigResult> {
   let loaded: Awaited<ReturnType<typeof loadConfigDetailed>>;
   try {
-    loaded = await loadConfigDetailed(path);
+    // The built-in strategies' names and options are checked with the rest of the file, so
+    // `validate` rejects exactly what `start` would, at the offending line.
+    loaded = await loadConfigDetailed(path, process.env, { strategies: builtinStrategies });
   } catch (error) {
     if (error instanceof ConfigError) return configErrorResult(error);
     throw error;
   }
-  const problem = strategyProblem(path, loaded.config);
-  if (problem !== undefined) return { ok: false, report: problem, issueCount: 1 };
   return {
     ok: true,
     config: applyOverrides(loaded.config, overrides),

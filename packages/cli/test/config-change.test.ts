@@ -4,6 +4,7 @@
  * the strategy is rebuilt only when its own section changed.
  */
 import { type HeliosConfig, parseConfig } from '@helios/core';
+import { builtinStrategies } from '@helios/strategies';
 import { describe, expect, it } from 'vitest';
 import { planConfigChange } from '../src/config-change.js';
 
@@ -11,6 +12,8 @@ function config(lines: string[]): HeliosConfig {
   return parseConfig(
     ['backends:', '  - http://127.0.0.1:9001', ...lines, ''].join('\n'),
     'helios.yaml',
+    {},
+    { strategies: builtinStrategies },
   );
 }
 

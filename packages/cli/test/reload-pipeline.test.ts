@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { type HeliosConfig, parseConfig } from '@helios/core';
+import { builtinStrategies } from '@helios/strategies';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigChange } from '../src/config-change.js';
@@ -24,7 +25,15 @@ async function setup(apply: (generation: number, change: ConfigChange) => ApplyR
     { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
   );
   const outcomes: string[] = [];
-  const initial: HeliosConfig = parseConfig(yaml('http://127.0.0.1:9001'), path);
+  // As `helios start` read it (config-source.ts): with the built-in strategies.
+  const initial: HeliosConfig = parseConfig(
+    yaml('http://127.0.0.1:9001'),
+    path,
+    {},
+    {
+      strategies: builtinStrategies,
+    },
+  );
   const reloader = new Reloader({
     configPath: path,
     overrides: {},

@@ -69,6 +69,32 @@ describe('helios validate', () => {
     expect(stderr).toMatch(/5 errors/);
   });
 
+  it('reports strategy options at their line, with the other errors of the file', async () => {
+    const dir = await tempDir();
+    const path = await writeConfig(
+      dir,
+      [
+        'port: 8080',
+        'strategy:',
+        '  name: consistent-hash',
+        '  key: query:user',
+        '  tableSise: 65537',
+        'backends:',
+        '  - http://127.0.0.1:9001',
+        'workers: many',
+        '',
+      ].join('\n'),
+    );
+    const { code, stderr } = await runCli(['validate', '--config', path]);
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `${path}:4:8 strategy.key: expected \`ip\`, \`header:<name>\` or \`cookie:<name>\`, found "query:user"`,
+      `${path}:5:3 strategy.tableSise: unknown key \`tableSise\` in strategy — did you mean \`tableSize\`?`,
+      `${path}:8:10 workers: expected \`auto\` or a whole number of processes from 1 to 1024, found "many"`,
+      `${path}: 3 errors; not valid.`,
+    ]);
+  });
+
   it('exits 2 for a file that is not YAML at all, pointing at the line', async () => {
     const dir = await tempDir();
     const path = await writeConfig(dir, 'port: 8080\nbackends: [http://127.0.0.1:9001\n');

@@ -5,8 +5,9 @@
  * `maxEjectedPercent` caps the cluster's ejections, and every verdict is relayed once.
  */
 import { Backend, type HeliosConfig, parseConfig, silentLogger } from '@helios/core';
+import type { HealthTransition } from '@helios/health';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HealthChange, OutcomeRun } from '../src/workers/messages.js';
+import type { OutcomeRun } from '../src/workers/messages.js';
 import { OutcomeBatch } from '../src/workers/outcome-batch.js';
 import { PrimaryHealth } from '../src/workers/primary-health.js';
 
@@ -39,7 +40,7 @@ afterEach(async () => {
 });
 
 function primary(passive: string[], backends?: string[]) {
-  const sent: HealthChange[] = [];
+  const sent: HealthTransition[] = [];
   const health = new PrimaryHealth(config(passive, backends), silentLogger, {
     broadcast: (change) => sent.push(change),
     record: () => {},

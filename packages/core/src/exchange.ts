@@ -21,7 +21,7 @@ import type { PoolRuntime, Route } from './generation.js';
 import { LENIENT_PARSER, strictHeadOk } from './lenient-parser.js';
 import type { RequestRecord } from './request-record.js';
 import { originFormPath, targetAuthority } from './request-target.js';
-import { type AttemptFailure, mayRetry } from './retry.js';
+import { mayRetry } from './retry.js';
 import { normalizeHost } from './routing/host-pattern.js';
 import type { PlaceholderSource } from './routing/placeholders.js';
 import { hasDotSegment, stripPathPrefix } from './routing/route-path.js';
@@ -516,7 +516,7 @@ export abstract class Exchange
     this.rt.requestEnded(this);
   }
 
-  #mayRetry(failure: AttemptFailure): boolean {
+  #mayRetry(failure: FailureKind): boolean {
     return mayRetry({
       failure,
       method: this.method,

@@ -4,11 +4,17 @@ export type { BackendOptions, BackendView, HealthSource, HealthTarget } from './
 export { Backend } from './backend.js';
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ConfigIssue, formatConfigIssue, formatConfigIssues } from './config/config-issue.js';
-export { parseDuration } from './config/duration.js';
+export {
+  type DurationOptions,
+  durationSchema,
+  formatDuration,
+  parseDuration,
+} from './config/duration.js';
 export type { Env } from './config/env.js';
 export { buildJsonSchema, renderJsonSchema, SCHEMA_URL } from './config/json-schema.js';
 export { loadConfig, loadConfigDetailed } from './config/load.js';
 export {
+  type ConfigParseOptions,
   type ParsedConfig,
   parseConfig,
   parseConfigDetailed,
@@ -18,7 +24,6 @@ export { DEFAULT_POOL_NAME } from './config/pools.js';
 export { type ConfigWarning, routeWarnings } from './config/route-warnings.js';
 export { heliosConfigSchema } from './config/schema.js';
 export { starterConfig } from './config/starter.js';
-export { STRATEGY_ALIASES, STRATEGY_NAMES } from './config/strategy-schema.js';
 export { closestMatch } from './config/suggest.js';
 export type * from './config/types.js';
 export { ProxyErrorCode } from './error-codes.js';
@@ -31,4 +36,14 @@ export { createProxy, HeliosProxy } from './proxy.js';
 export type { RequestRecord } from './request-record.js';
 export { RetryBudget } from './retry-budget.js';
 export type { FailureKind, PickRequest, Strategy } from './strategy.js';
+export {
+  createStrategyCatalog,
+  STRATEGY_CATALOG_INVALID,
+  STRATEGY_OPTION_INVALID,
+  STRATEGY_UNKNOWN,
+  type StrategyCatalog,
+  type StrategyDescriptor,
+  type StrategyOptionsSchema,
+  type StrategySpec,
+} from './strategy-catalog.js';
 export type { UpgradeRecord } from './upgrade-exchange.js';

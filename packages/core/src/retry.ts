@@ -8,6 +8,8 @@
  * - never more than `retries` times, and only while the retry budget allows.
  */
 
+import type { FailureKind } from './strategy.js';
+
 const IDEMPOTENT: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
@@ -21,10 +23,8 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);
 }
 
-export type AttemptFailure = 'connect' | 'reset' | 'timeout';
-
 export interface RetryFacts {
-  failure: AttemptFailure;
+  failure: FailureKind;
   method: string;
   /** Response bytes already written to the client. */
   responseStarted: boolean;

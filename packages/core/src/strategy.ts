@@ -5,7 +5,10 @@
  */
 import type { BackendView } from './backend.js';
 
-/** Why a request to a backend failed; `undefined` means it got an answer. */
+/**
+ * Why an attempt at a backend failed (no usable response); `undefined` means it got an answer.
+ * The one vocabulary of the retry rules, the strategies and the health checkers.
+ */
 export type FailureKind = 'connect' | 'timeout' | 'reset';
 
 /** What a strategy may read from the request being balanced (for hashing strategies). */

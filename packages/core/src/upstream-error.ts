@@ -10,7 +10,7 @@
  * - `backend`: the connection or the answer failed. `connected` means undici began writing.
  */
 import { ProxyErrorCode as Codes, type ProxyErrorCode } from './error-codes.js';
-import type { AttemptFailure } from './retry.js';
+import type { FailureKind } from './strategy.js';
 
 export type ErrorOrigin = 'client' | 'local' | 'backend';
 
@@ -18,12 +18,12 @@ export interface UpstreamErrorKind {
   origin: ErrorOrigin;
   code: ProxyErrorCode;
   /** How the backend failed; only meaningful when `origin` is `backend`. */
-  failure: AttemptFailure;
+  failure: FailureKind;
   /** `local` only: another backend (or a new pool) may take the request. */
   reroute?: boolean;
 }
 
-const backend = (code: ProxyErrorCode, failure: AttemptFailure): UpstreamErrorKind => ({
+const backend = (code: ProxyErrorCode, failure: FailureKind): UpstreamErrorKind => ({
   origin: 'backend',
   code,
   failure,

@@ -176,44 +176,6 @@ describe('unknown keys and did-you-mean', () => {
     expect(issue?.message).toBe('unknown key `colour` in logging; known keys: level, format');
   });
 
-  it('suggests strategy names, including other proxies’ names for them', () => {
-    const cases: [string, string][] = [
-      ['least-connection', 'least-connections'],
-      ['leastconn', 'least-connections'],
-      ['RoundRobin', 'round-robin'],
-      ['p2c', 'power-of-two'],
-      ['maglev', 'consistent-hash'],
-    ];
-    for (const [written, meant] of cases) {
-      const [issue] = configIssues(
-        `port: 1\nbackends: [http://127.0.0.1:1]\nstrategy: ${written}\n`,
-      );
-      expect(issue, written).toMatchObject({ line: 3, column: 11, path: 'strategy' });
-      expect(issue?.suggestion).toBe(`did you mean \`${meant}\`?`);
-    }
-  });
-
-  it('suggests a strategy name given in the mapping form', () => {
-    const [issue] = configIssues(
-      'port: 1\nbackends: [http://127.0.0.1:1]\nstrategy:\n  name: least-conections\n',
-    );
-    expect(issue).toMatchObject({ line: 4, column: 9, path: 'strategy.name' });
-    expect(issue?.suggestion).toBe('did you mean `least-connections`?');
-  });
-
-  it('checks options per strategy', () => {
-    const issues = configIssues(
-      'port: 1\nbackends: [http://127.0.0.1:1]\nstrategy:\n  name: ewma\n  decya: 5s\n  key: ip\n',
-    );
-    expect(where(issues)).toEqual(['5:3 strategy.decya', '6:3 strategy.key']);
-    expect(issues[0]?.suggestion).toBe('did you mean `decay`?');
-    const [bad] = configIssues(
-      'port: 1\nbackends: [http://127.0.0.1:1]\nstrategy: { name: consistent-hash, key: "query:id" }\n',
-    );
-    expect(bad).toMatchObject({ line: 3, column: 41, path: 'strategy.key' });
-    expect(bad?.expected).toBe('`ip`, `header:<name>` or `cookie:<name>`');
-  });
-
   it('hints at YAML 1.2 booleans and quoted numbers', () => {
     const issues = configIssues('port: "8080"\nbackends: [http://127.0.0.1:1]\npreserveHost: no\n');
     expect(issues.map((i) => i.suggestion)).toEqual([
@@ -289,22 +251,5 @@ describe('every issue at once', () => {
       '12:14 health.slowStart',
       '13:10 workers',
     ]);
-  });
-});
-
-describe('strategy options', () => {
-  it('reject a consistent-hash tableSize that is not a prime, at its position', () => {
-    const issues = configIssues(
-      'port: 80\nbackends: [http://127.0.0.1:1]\nstrategy:\n  name: consistent-hash\n  tableSize: 1000\n',
-    );
-    expect(where(issues)).toEqual(['5:14 strategy.tableSize']);
-    expect(issues[0]?.message).toMatch(/prime/);
-  });
-
-  it('reject an ewma probe share above one half', () => {
-    const issues = configIssues(
-      'port: 80\nbackends: [http://127.0.0.1:1]\nstrategy: { name: ewma, probe: 0.9 }\n',
-    );
-    expect(where(issues)).toEqual(['3:32 strategy.probe']);
   });
 });

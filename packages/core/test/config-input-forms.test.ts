@@ -41,62 +41,6 @@ describe('backends accept a URL string or a mapping', () => {
   });
 });
 
-describe('strategy accepts a name or a mapping with options', () => {
-  it('resolves a bare name to { name, options } with that strategy’s defaults', () => {
-    expect(resolveConfig({ ...base, strategy: 'least-connections' }).strategy).toEqual({
-      name: 'least-connections',
-      options: {},
-    });
-    expect(resolveConfig({ ...base, strategy: 'ewma' }).strategy).toEqual({
-      name: 'ewma',
-      options: { decay: 10_000, failurePenalty: 1_000, probe: 0.02 },
-    });
-    expect(resolveConfig({ ...base, strategy: 'consistent-hash' }).strategy).toEqual({
-      name: 'consistent-hash',
-      options: { key: 'ip' },
-    });
-  });
-
-  it('resolves ewma decay durations to ms', () => {
-    expect(resolveConfig({ ...base, strategy: { name: 'ewma', decay: '5s' } }).strategy).toEqual({
-      name: 'ewma',
-      options: { decay: 5_000, failurePenalty: 1_000, probe: 0.02 },
-    });
-  });
-
-  it('accepts every consistent-hash key form and lower-cases header names', () => {
-    for (const [key, resolved] of [
-      ['ip', 'ip'],
-      ['header:X-User-Id', 'header:x-user-id'],
-      ['cookie:session', 'cookie:session'],
-    ]) {
-      const config = resolveConfig({
-        ...base,
-        strategy: { name: 'consistent-hash', key, tableSize: 65_537 },
-      });
-      expect(config.strategy).toEqual({
-        name: 'consistent-hash',
-        options: { key: resolved, tableSize: 65_537 },
-      });
-    }
-  });
-
-  it('accepts every strategy name', () => {
-    for (const name of [
-      'round-robin',
-      'weighted-round-robin',
-      'least-connections',
-      'random',
-      'power-of-two',
-      'ewma',
-      'consistent-hash',
-    ] as const) {
-      expect(resolveConfig({ ...base, strategy: name }).strategy.name).toBe(name);
-      expect(resolveConfig({ ...base, strategy: { name } }).strategy.name).toBe(name);
-    }
-  });
-});
-
 describe('switch-like sections accept short forms', () => {
   it('accessLog: true, false or a mapping', () => {
     expect(resolveConfig({ ...base, accessLog: true }).accessLog).toEqual({

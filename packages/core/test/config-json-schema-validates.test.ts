@@ -93,7 +93,6 @@ describe('the published JSON Schema, under a real validator', () => {
       'port: $PORT', // not a reference: no braces
       'port: 1\nworkers: many',
       'port: 1\nlogging:\n  level: loud',
-      'port: 1\nstrategy: leastconn',
       'port: 1\ntimeouts:\n  connect: 10 sec',
       'port: 1\nwieght: 2',
     ];

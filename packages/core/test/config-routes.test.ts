@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, parseConfigDetailed } from '../src/config/parse.js';
 import { configIssues, where } from './helpers/config-issues.js';
+import { testCatalog } from './helpers/strategy-catalog.js';
 
 /** helios.yaml text: `port: 8080` on line 1, then `lines`. */
 function yaml(lines: string[]): string {
@@ -130,13 +131,16 @@ describe('pools', () => {
   it('check each pool like top-level backends', () => {
     const issues = configIssues(
       yaml([
+        'strategy: first',
         'pools:',
         '  api:',
         '    backends: []',
-        '    strategy: round-robn',
+        '    strategy: fisrt',
         'routes:',
         '  - { pool: api }',
       ]),
+      {},
+      { strategies: testCatalog },
     );
     expect(issues.map((i) => i.path)).toEqual(['pools.api.backends', 'pools.api.strategy']);
   });

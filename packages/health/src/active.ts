@@ -13,14 +13,14 @@
  * Backends added by a reload to a pool that is serving start out of service ("awaiting first
  * health check") and join as soon as their first probe passes: they never see traffic unchecked.
  */
-import type { HealthTarget, HeliosConfig } from '@helios/core';
+import type { ActiveHealthConfig, BackendConfig, HealthTarget } from '@helios/core';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Probe, ProbeRequest, ProbeResult } from './probe.js';
 import { StatusSet } from './status-set.js';
 import type { TransitionSink } from './transition.js';
 
-export type ActiveHealthConfig = HeliosConfig['health']['active'];
-export type BackendHealthOverrides = { readonly path?: string; readonly host?: string };
+/** A backend's own `health:` settings, which override the active check's path and host. */
+export type BackendHealthOverrides = Readonly<BackendConfig['health']>;
 
 interface LoopState {
   target: HealthTarget;

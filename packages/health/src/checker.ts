@@ -8,10 +8,10 @@ import { EventEmitter } from 'node:events';
 import type {
   BackendConfig,
   FailureKind,
+  HealthConfig,
   HealthHooks,
   HealthSource,
   HealthTarget,
-  HeliosConfig,
   Logger,
 } from '@helios/core';
 import { silentLogger } from '@helios/core';
@@ -22,13 +22,10 @@ import { createHttpProber, type Probe } from './probe.js';
 import { SlowStart } from './slow-start.js';
 import type { HealthTransition, TransitionSink } from './transition.js';
 
-export type HealthConfig = HeliosConfig['health'];
-export type HealthBackendConfig = BackendConfig;
-
 export interface HealthCheckerOptions {
   health: HealthConfig;
   /** The configured backends; only their per-backend `health` overrides are read here. */
-  backends: readonly HealthBackendConfig[];
+  backends: readonly BackendConfig[];
   logger?: Logger;
   /** Time source and randomness (tests pass one driven by fake timers). */
   clock?: Clock;
@@ -40,9 +37,7 @@ export interface HealthCheckerEvents {
   transition: [HealthTransition];
 }
 
-function overridesOf(
-  backends: readonly HealthBackendConfig[],
-): Map<string, BackendHealthOverrides> {
+function overridesOf(backends: readonly BackendConfig[]): Map<string, BackendHealthOverrides> {
   const overrides = new Map<string, BackendHealthOverrides>();
   for (const backend of backends) {
     overrides.set(new URL(String(backend.url)).origin, backend.health);
@@ -104,7 +99,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> implements 
   };
 
   /** Reload: apply a new `health` section and per-backend overrides, keeping learned state. */
-  configure(health: HealthConfig, backends: readonly HealthBackendConfig[]): void {
+  configure(health: HealthConfig, backends: readonly BackendConfig[]): void {
     if (this.#closed !== undefined) return;
     this.#slowStart.configure(health.slowStart);
     this.#passive.configure(health.passive);

@@ -1,16 +1,10 @@
 /** Public face of @helios/health. */
-export type { ActiveHealthConfig, BackendHealthOverrides } from './active.js';
+export type { BackendHealthOverrides } from './active.js';
 export { jitteredInterval } from './active.js';
-export type {
-  HealthBackendConfig,
-  HealthCheckerEvents,
-  HealthCheckerOptions,
-  HealthConfig,
-} from './checker.js';
+export type { HealthCheckerEvents, HealthCheckerOptions } from './checker.js';
 export { createHealthChecker, HealthChecker } from './checker.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
-export type { PassiveHealthConfig } from './passive.js';
 export { ejectionCooldown, maxEjectable } from './passive.js';
 export type { Probe, ProbeRequest, ProbeResult } from './probe.js';
 export { MIN_FACTOR, rampFactor } from './slow-start.js';

@@ -10,12 +10,10 @@
  *
  * `record` runs once per upstream request and must not allocate on its common paths.
  */
-import type { FailureKind, HealthTarget, HeliosConfig, Logger } from '@helios/core';
+import type { FailureKind, HealthTarget, Logger, PassiveHealthConfig } from '@helios/core';
 import type { Clock, TimerHandle } from './clock.js';
 import { StatusSet } from './status-set.js';
 import type { TransitionSink } from './transition.js';
-
-export type PassiveHealthConfig = HeliosConfig['health']['passive'];
 
 interface PassiveState {
   target: HealthTarget;

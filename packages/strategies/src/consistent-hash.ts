@@ -6,19 +6,37 @@
  * (a different backend for different keys, so the load of a dead backend spreads out) and comes
  * back once it recovers.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
-import { buildMaglevTable, tableSizeFor } from './maglev-table.js';
-import { RequestKey, type RequestKeySpec } from './request-key.js';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { z } from 'zod';
+import { isCandidate, lastResort } from './candidates.js';
+import { buildMaglevTable, isPrime, tableSizeFor } from './maglev-table.js';
+import { RequestKey, requestKeySchema } from './request-key.js';
 
 /** Slots to walk past a down backend before scanning the list; only reached when most are down. */
 const MAX_WALK = 64;
 
-export interface ConsistentHashOptions {
-  /** `ip` (default), `header:NAME` or `cookie:NAME`. */
-  key?: RequestKeySpec;
-  /** Maglev table size, a prime (default 65 537, or larger for more than 655 backends). */
-  tableSize?: number;
-}
+const TABLE_SIZE_EXPECTED = 'a whole number from 7 to 10000019';
+
+/** `strategy: { name: consistent-hash, ... }` in helios.yaml. */
+export const consistentHashOptionsSchema = z.strictObject({
+  key: requestKeySchema
+    .prefault('ip')
+    .describe('What a request is hashed by: `ip`, `header:<name>` or `cookie:<name>`.'),
+  tableSize: z
+    .number({ error: TABLE_SIZE_EXPECTED })
+    .int({ error: TABLE_SIZE_EXPECTED })
+    .min(7, { error: TABLE_SIZE_EXPECTED })
+    .max(10_000_019, { error: TABLE_SIZE_EXPECTED })
+    .refine(isPrime, { error: 'a prime number, for example 65537' })
+    .optional()
+    .describe('Lookup table size for a Maglev table (a prime); strategy default if unset.'),
+});
+
+/**
+ * Options in code: `key` is `ip` (default), `header:NAME` or `cookie:NAME`; `tableSize` the
+ * Maglev table size, a prime (default 65 537, or larger for more than 655 backends).
+ */
+export type ConsistentHashOptions = Partial<z.output<typeof consistentHashOptionsSchema>>;
 
 export class ConsistentHashStrategy implements Strategy {
   readonly name = 'consistent-hash';
@@ -50,15 +68,11 @@ export class ConsistentHashStrategy implements Strategy {
     const table = this.#table;
     const size = table.length;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     let slot = this.#key.hash(request) % size;
     const home = table[slot] ?? 0;
     for (let step = 0; step < MAX_WALK; step++) {
       const backend = list[table[slot] ?? 0];
-      if (backend?.available) {
-        if (backend.id !== excludeId) return backend;
-        fallback = backend;
-      }
+      if (isCandidate(backend, excludeId)) return backend;
       slot++;
       if (slot === size) slot = 0;
     }
@@ -66,11 +80,9 @@ export class ConsistentHashStrategy implements Strategy {
     const n = list.length;
     for (let step = 1; step <= n; step++) {
       const backend = list[(home + step) % n];
-      if (backend === undefined || !backend.available) continue;
-      if (backend.id !== excludeId) return backend;
-      fallback = backend;
+      if (isCandidate(backend, excludeId)) return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 
   /** The backend that owns `request`'s key when all are available (for tests and tooling). */
@@ -80,3 +92,11 @@ export class ConsistentHashStrategy implements Strategy {
     return this.#backends[table[this.#key.hash(request) % table.length] ?? 0];
   }
 }
+
+export const consistentHashDescriptor: StrategyDescriptor<typeof consistentHashOptionsSchema> = {
+  name: 'consistent-hash',
+  aliases: ['hash', 'iphash', 'ringhash', 'maglev', 'ketama', 'sticky'],
+  description: 'Session affinity: the same key goes to the same backend.',
+  options: consistentHashOptionsSchema,
+  create: (options) => new ConsistentHashStrategy(options),
+};

@@ -13,24 +13,45 @@
  * - A share `probe` of picks (default 2%) skips the comparison and takes a random candidate, so
  *   a backend that was slow keeps receiving a trickle and its average can recover.
  */
-import type { BackendView, FailureKind } from '@helios/core';
-import type { RandomSource } from './random-source.js';
+import {
+  type BackendView,
+  durationSchema,
+  type FailureKind,
+  type StrategyDescriptor,
+} from '@helios/core';
+import { z } from 'zod';
+import type { StrategyDeps } from './strategy-deps.js';
 import { TwoChoicesStrategy } from './two-choices.js';
 
 /** Above any real latency × in-flight product, yet small enough that `+ inFlight` still counts. */
 const NO_HISTORY_PENALTY = 1e12;
 
-export interface EwmaOptions {
-  /** Time constant of the moving average in ms (default 10 000). */
-  decay?: number;
-  /** The latency in ms a failed request counts as, at least (default 1 000). */
-  failurePenalty?: number;
-  /** Share of picks that probe a random candidate instead of comparing (default 0.02). */
-  probe?: number;
-  random?: RandomSource;
-  /** Clock in ms (default `performance.now`); tests inject a fake one. */
-  now?: () => number;
-}
+const PROBE_EXPECTED = 'a number from 0 to 0.5';
+
+/** `strategy: { name: ewma, ... }` in helios.yaml; resolves durations to ms. */
+export const ewmaOptionsSchema = z.strictObject({
+  decay: durationSchema({
+    min: 1,
+    description: 'How fast old latency samples fade (peak-EWMA time constant).',
+  }).prefault('10s'),
+  failurePenalty: durationSchema({
+    min: 1,
+    description:
+      'A failed request counts as at least this latency, so a backend that fails fast does not attract traffic.',
+  }).prefault('1s'),
+  probe: z
+    .number({ error: PROBE_EXPECTED })
+    .min(0, { error: PROBE_EXPECTED })
+    .max(0.5, { error: PROBE_EXPECTED })
+    .default(0.02)
+    .describe('Share of picks that probe a random candidate, so a recovered backend is seen.'),
+});
+
+/**
+ * Options in code: `decay` and `failurePenalty` in ms (defaults 10 000 and 1 000), `probe` a
+ * share of picks (default 0.02); `random` and `now` (a clock in ms) for tests.
+ */
+export type EwmaOptions = Partial<z.output<typeof ewmaOptionsSchema>> & StrategyDeps;
 
 export class EwmaStrategy extends TwoChoicesStrategy {
   readonly name = 'ewma';
@@ -127,3 +148,11 @@ export class EwmaStrategy extends TwoChoicesStrategy {
     return this.#byId.get(backend.id) ?? -1;
   }
 }
+
+export const ewmaDescriptor: StrategyDescriptor<typeof ewmaOptionsSchema, StrategyDeps> = {
+  name: 'ewma',
+  aliases: ['peakewma', 'leasttime', 'latency'],
+  description: 'Latency-aware: peak-EWMA of response time times (in-flight + 1).',
+  options: ewmaOptionsSchema,
+  create: (options, deps) => new EwmaStrategy({ ...options, random: deps?.random, now: deps?.now }),
+};

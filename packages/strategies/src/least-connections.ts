@@ -11,8 +11,10 @@
  * is returned, and every pick re-reads one more backend in rotation, so any change is noticed
  * within n picks.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { isCandidate, lastResort } from './candidates.js';
 import { LoadHeap } from './load-heap.js';
+import { noOptions } from './no-options.js';
 
 export class LeastConnectionsStrategy implements Strategy {
   readonly name = 'least-connections';
@@ -45,6 +47,7 @@ export class LeastConnectionsStrategy implements Strategy {
     for (let guard = 2 * list.length + 1; guard > 0 && heap.size > 0; guard--) {
       const top = heap.top();
       const backend = list[top];
+      // Heap upkeep: a backend that went down leaves the heap (#refresh puts it back).
       if (backend === undefined || !backend.available) {
         heap.remove(top);
         continue;
@@ -54,11 +57,13 @@ export class LeastConnectionsStrategy implements Strategy {
         heap.setLoad(top, load);
         continue;
       }
-      if (exclude !== undefined && backend.id === exclude.id) return this.#runnerUp(backend);
+      // Available (checked above): only a retry's exclusion can still rule the top out.
+      if (exclude !== undefined && !isCandidate(backend, exclude.id))
+        return this.#runnerUp(exclude);
       heap.touch(top, backend.effectiveWeight);
       return backend;
     }
-    return this.#scan(exclude?.id);
+    return this.#scan(exclude);
   }
 
   onRequestStart(backend: BackendView): void {
@@ -70,19 +75,22 @@ export class LeastConnectionsStrategy implements Strategy {
   }
 
   /** The top is excluded (a retry moving away from it): the best is one of its two children. */
-  #runnerUp(excluded: BackendView): BackendView | undefined {
+  #runnerUp(exclude: BackendView | undefined): BackendView | undefined {
     const heap = this.#heap;
-    const best = this.#better(this.#better(-1, heap.child(1)), heap.child(2));
-    if (best < 0) return heap.size === 1 ? excluded : this.#scan(excluded.id);
+    const excludeId = exclude?.id;
+    const best = this.#better(this.#better(-1, heap.child(1), excludeId), heap.child(2), excludeId);
+    if (best < 0) {
+      return heap.size === 1 ? lastResort(this.#backends, exclude) : this.#scan(exclude);
+    }
     const chosen = this.#backends[best];
     heap.touch(best, chosen?.effectiveWeight ?? 0);
     return chosen;
   }
 
-  /** `candidate` if it is usable and before `best` (with its load re-read), else `best`. */
-  #better(best: number, candidate: number): number {
+  /** `candidate` if it is a candidate and before `best` (with its load re-read), else `best`. */
+  #better(best: number, candidate: number, excludeId: string | undefined): number {
     const backend = candidate < 0 ? undefined : this.#backends[candidate];
-    if (backend === undefined || !backend.available) return best;
+    if (!isCandidate(backend, excludeId)) return best;
     this.#heap.setLoad(candidate, loadOf(backend));
     return best < 0 || this.#heap.before(candidate, best) ? candidate : best;
   }
@@ -98,21 +106,16 @@ export class LeastConnectionsStrategy implements Strategy {
   }
 
   /** Linear fallback for the rare cases the heap cannot answer (retries when many are down). */
-  #scan(excludeId: string | undefined): BackendView | undefined {
+  #scan(exclude: BackendView | undefined): BackendView | undefined {
     let best = -1;
-    let fallback: BackendView | undefined;
     const list = this.#backends;
+    const excludeId = exclude?.id;
     for (let i = 0; i < list.length; i++) {
-      const backend = list[i];
-      if (backend === undefined || !backend.available) continue;
-      if (backend.id === excludeId) {
-        fallback = backend;
-        continue;
-      }
+      if (!isCandidate(list[i], excludeId)) continue;
       this.#refresh(i);
       if (best < 0 || this.#heap.before(i, best)) best = i;
     }
-    if (best < 0) return fallback;
+    if (best < 0) return lastResort(list, exclude);
     const chosen = list[best];
     this.#heap.touch(best, chosen?.effectiveWeight ?? 0);
     return chosen;
@@ -129,3 +132,11 @@ function loadOf(backend: BackendView): number {
   const weight = backend.effectiveWeight;
   return weight > 0 ? backend.inFlight / weight : Number.POSITIVE_INFINITY;
 }
+
+export const leastConnectionsDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'least-connections',
+  aliases: ['leastconn', 'leastconns', 'leastconnection', 'leastrequest', 'leastrequests'],
+  description: 'Fewest requests in flight, weight-aware.',
+  options: noOptions,
+  create: () => new LeastConnectionsStrategy(),
+};

@@ -2,15 +2,17 @@
  * `random`: a uniformly random available backend. Stateless, so many Helios processes never
  * synchronise on the same backend; the price is uneven short-term shares.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { candidateAt, countCandidates, isCandidate, lastResort } from './candidates.js';
+import { noOptions } from './no-options.js';
 import { type RandomSource, randomIndex } from './random-source.js';
-import { availableExcluded, countUsable, isUsable, usableAt } from './usable.js';
+import type { StrategyDeps } from './strategy-deps.js';
 
 /** Random draws before falling back to a scan; with most backends up one draw suffices. */
 const DRAWS = 3;
 
 export interface RandomOptions {
-  random?: RandomSource;
+  random?: RandomSource | undefined;
 }
 
 export class RandomStrategy implements Strategy {
@@ -33,11 +35,18 @@ export class RandomStrategy implements Strategy {
     const excludeId = exclude?.id;
     for (let draw = 0; draw < DRAWS; draw++) {
       const backend = list[randomIndex(this.#random, n)];
-      if (isUsable(backend, excludeId)) return backend;
+      if (isCandidate(backend, excludeId)) return backend;
     }
     // Most backends are down or excluded: choose uniformly among the rest.
-    const usable = countUsable(list, excludeId);
-    if (usable === 0) return availableExcluded(exclude, list);
-    return list[usableAt(list, excludeId, randomIndex(this.#random, usable))];
+    const candidates = countCandidates(list, excludeId);
+    if (candidates === 0) return lastResort(list, exclude);
+    return list[candidateAt(list, excludeId, randomIndex(this.#random, candidates))];
   }
 }
+
+export const randomDescriptor: StrategyDescriptor<typeof noOptions, StrategyDeps> = {
+  name: 'random',
+  description: 'A uniformly random healthy backend.',
+  options: noOptions,
+  create: (_options, deps) => new RandomStrategy({ random: deps?.random }),
+};

@@ -5,21 +5,21 @@
  * it still sticks to one backend.
  */
 import type { PickRequest } from '@helios/core';
+import { z } from 'zod';
 import { hashString } from './hash.js';
 
 export type RequestKeySpec = 'ip' | `header:${string}` | `cookie:${string}`;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const KEY_EXPECTED = '`ip`, `header:<name>` or `cookie:<name>`';
+/** `ip`, or `header:`/`cookie:` and an HTTP token (RFC 9110 section 5.6.2). */
+const KEY = /^(ip|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+|cookie:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
 
-/** Why `spec` is not a valid key, or undefined when it is. */
-export function checkRequestKey(spec: string): string | undefined {
-  if (spec === 'ip') return undefined;
-  const colon = spec.indexOf(':');
-  const kind = colon < 0 ? spec : spec.slice(0, colon);
-  const name = colon < 0 ? '' : spec.slice(colon + 1);
-  if ((kind === 'header' || kind === 'cookie') && TOKEN.test(name)) return undefined;
-  return '"ip", "header:NAME" (e.g. "header:x-user-id") or "cookie:NAME" (e.g. "cookie:session")';
-}
+/** A key as written in helios.yaml; header names come out lower-cased. */
+export const requestKeySchema = z
+  .string({ error: KEY_EXPECTED })
+  .regex(KEY, { error: KEY_EXPECTED })
+  // Header names are case-insensitive on the wire; lower-case once here, not per request.
+  .transform((key) => (key.startsWith('header:') ? key.toLowerCase() : key) as RequestKeySpec);
 
 export class RequestKey {
   readonly #kind: 0 | 1 | 2;

@@ -3,7 +3,9 @@
  * k healthy backends give each exactly N/k. A backend that is down simply loses its turns; the
  * rotation carries on from where it was, so nobody gets a burst when a backend leaves or returns.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { isCandidate, lastResort } from './candidates.js';
+import { noOptions } from './no-options.js';
 
 export class RoundRobinStrategy implements Strategy {
   readonly name = 'round-robin';
@@ -26,20 +28,24 @@ export class RoundRobinStrategy implements Strategy {
     const list = this.#backends;
     const n = list.length;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     let i = this.#next;
     for (let step = 0; step < n; step++) {
       if (i >= n) i = 0;
       const backend = list[i];
       i++;
-      if (backend === undefined || !backend.available) continue;
-      if (backend.id === excludeId) {
-        fallback = backend;
-        continue;
+      if (isCandidate(backend, excludeId)) {
+        this.#next = i;
+        return backend;
       }
-      this.#next = i;
-      return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 }
+
+export const roundRobinDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'round-robin',
+  aliases: ['roundrobin', 'rr'],
+  description: 'Strict rotation over the healthy backends.',
+  options: noOptions,
+  create: () => new RoundRobinStrategy(),
+};

@@ -5,10 +5,10 @@
  * and still avoids the worst backend almost always.
  */
 import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import { candidateAt, countCandidates, isCandidate, lastResort } from './candidates.js';
 import { type RandomSource, randomIndex } from './random-source.js';
-import { availableExcluded, countUsable, isUsable, usableAt } from './usable.js';
 
-/** Random draws before falling back to counting the usable backends. */
+/** Random draws before falling back to counting the candidates. */
 const DRAWS = 3;
 
 export abstract class TwoChoicesStrategy implements Strategy {
@@ -30,46 +30,43 @@ export abstract class TwoChoicesStrategy implements Strategy {
   pick(_request: PickRequest, exclude?: BackendView): BackendView | undefined {
     const list = this.backends;
     const n = list.length;
-    if (n <= 1) {
-      const only = list[0];
-      return only?.available ? only : undefined;
-    }
     const excludeId = exclude?.id;
+    if (n <= 1) return isCandidate(list[0], excludeId) ? list[0] : lastResort(list, exclude);
     for (let draw = 0; draw < DRAWS; draw++) {
       const i = randomIndex(this.random, n);
       const a = list[i];
-      if (!isUsable(a, excludeId)) continue;
-      // A lone usable candidate is never taken without a comparison, or a slow backend would
-      // win by default whenever its partner is down: draw partners until one is usable.
+      if (!isCandidate(a, excludeId)) continue;
+      // A lone candidate is never taken without a comparison, or a slow backend would win by
+      // default whenever its partner is down: draw partners until one is a candidate too.
       for (let partner = 0; partner < DRAWS; partner++) {
         // Draw from the other n-1 positions so the two are always distinct.
         let j = randomIndex(this.random, n - 1);
         if (j >= i) j++;
         const b = list[j];
-        if (isUsable(b, excludeId)) return this.choose(a, i, b, j);
+        if (isCandidate(b, excludeId)) return this.choose(a, i, b, j);
       }
       break;
     }
-    return this.#fromUsable(list, exclude);
+    return this.#fromCandidates(list, exclude);
   }
 
-  /** Both candidates are usable: take the lower load (`a` on ties; it is random anyway). */
+  /** Both are candidates: take the lower load (`a` on ties; it is random anyway). */
   protected choose(a: BackendView, i: number, b: BackendView, j: number): BackendView {
     return this.load(b, j) < this.load(a, i) ? b : a;
   }
 
-  /** Draws keep hitting unusable backends (many are down): draw among the usable ones. */
-  #fromUsable(list: readonly BackendView[], exclude: BackendView | undefined) {
+  /** Draws keep hitting backends that are down or excluded: draw among the candidates. */
+  #fromCandidates(list: readonly BackendView[], exclude: BackendView | undefined) {
     const excludeId = exclude?.id;
-    const usable = countUsable(list, excludeId);
-    if (usable === 0) return availableExcluded(exclude, list);
-    const first = randomIndex(this.random, usable);
-    const i = usableAt(list, excludeId, first);
+    const candidates = countCandidates(list, excludeId);
+    if (candidates === 0) return lastResort(list, exclude);
+    const first = randomIndex(this.random, candidates);
+    const i = candidateAt(list, excludeId, first);
     const a = list[i];
-    if (usable === 1 || a === undefined) return a;
-    let second = randomIndex(this.random, usable - 1);
+    if (candidates === 1 || a === undefined) return a;
+    let second = randomIndex(this.random, candidates - 1);
     if (second >= first) second++;
-    const j = usableAt(list, excludeId, second);
+    const j = candidateAt(list, excludeId, second);
     const b = list[j];
     return b === undefined ? a : this.choose(a, i, b, j);
   }

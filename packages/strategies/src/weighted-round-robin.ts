@@ -11,7 +11,9 @@
  * backend left out of it has come back. While weights are fractional (during slow start) it
  * falls back to nginx's per-pick computation.
  */
-import type { BackendView, PickRequest, Strategy } from '@helios/core';
+import type { BackendView, PickRequest, Strategy, StrategyDescriptor } from '@helios/core';
+import { isCandidate, lastResort } from './candidates.js';
+import { noOptions } from './no-options.js';
 import { smoothSchedule } from './smooth-schedule.js';
 
 /** Longest cycle kept; larger weight sums fall back to per-pick computation. */
@@ -45,7 +47,6 @@ export class WeightedRoundRobinStrategy implements Strategy {
     const list = this.#backends;
     const cycle = this.#cycle;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     // Normally one iteration; more only to pass over the excluded backend's turns.
     for (let step = 0; step < cycle.length; step++) {
       if (this.#cursor >= cycle.length) {
@@ -57,6 +58,7 @@ export class WeightedRoundRobinStrategy implements Strategy {
       }
       const position = cycle[this.#cursor] ?? 0;
       const backend = list[position];
+      // A member found down or re-weighted is not skipped: the cycle is out of date.
       if (
         backend === undefined ||
         !backend.available ||
@@ -66,26 +68,25 @@ export class WeightedRoundRobinStrategy implements Strategy {
         return this.#cycle.length === 0 ? this.#step(exclude) : this.#pickOnce(exclude);
       }
       this.#cursor++;
-      if (backend.id !== excludeId) return backend;
-      fallback = backend;
+      // Available (checked above): only a retry's exclusion can still pass over its turn.
+      if (excludeId === undefined || isCandidate(backend, excludeId)) return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 
   /** After a rebuild: pick from the fresh cycle without rebuilding again. */
   #pickOnce(exclude: BackendView | undefined): BackendView | undefined {
     const list = this.#backends;
     const cycle = this.#cycle;
-    let fallback: BackendView | undefined;
+    const excludeId = exclude?.id;
     for (let step = 0; step < cycle.length; step++) {
       if (this.#cursor >= cycle.length) this.#cursor = 0;
       const backend = list[cycle[this.#cursor] ?? 0];
       this.#cursor++;
-      if (backend === undefined) continue;
-      if (exclude === undefined || backend.id !== exclude.id) return backend;
-      fallback = backend;
+      // Available (checked above): only a retry's exclusion can still pass over its turn.
+      if (excludeId === undefined || isCandidate(backend, excludeId)) return backend;
     }
-    return fallback;
+    return lastResort(list, exclude);
   }
 
   /** nginx's per-pick step over every backend, for fractional weights. O(n). */
@@ -93,7 +94,6 @@ export class WeightedRoundRobinStrategy implements Strategy {
     const list = this.#backends;
     const current = this.#current;
     const excludeId = exclude?.id;
-    let fallback: BackendView | undefined;
     let total = 0;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -101,14 +101,13 @@ export class WeightedRoundRobinStrategy implements Strategy {
     let sum = 0;
     for (let i = 0; i < list.length; i++) {
       const backend = list[i];
+      // Every available backend's weight decides whether the cycle can come back; the
+      // candidate rule decides which of them compete for this pick.
       if (backend === undefined || !backend.available) continue;
       const weight = backend.effectiveWeight;
       if (!Number.isInteger(weight)) whole = false;
       sum += weight;
-      if (backend.id === excludeId) {
-        fallback = backend;
-        continue;
-      }
+      if (!isCandidate(backend, excludeId)) continue;
       const score = (current[i] ?? 0) + weight;
       current[i] = score;
       total += weight;
@@ -120,7 +119,7 @@ export class WeightedRoundRobinStrategy implements Strategy {
     if (best >= 0) current[best] = bestScore - total;
     // Slow start is over (weights are whole again): go back to the O(1) cycle.
     if (whole && sum > 0 && sum <= MAX_CYCLE && exclude === undefined) this.#rebuild();
-    return best < 0 ? fallback : list[best];
+    return best < 0 ? lastResort(list, exclude) : list[best];
   }
 
   /** Did a backend left out of the cycle (down at build time) come back? O(n) per cycle. */
@@ -151,3 +150,11 @@ export class WeightedRoundRobinStrategy implements Strategy {
     if (this.#cycle.length === 0) this.#current.fill(0);
   }
 }
+
+export const weightedRoundRobinDescriptor: StrategyDescriptor<typeof noOptions> = {
+  name: 'weighted-round-robin',
+  aliases: ['wrr', 'weighted'],
+  description: 'Smooth weighted rotation (nginx algorithm).',
+  options: noOptions,
+  create: () => new WeightedRoundRobinStrategy(),
+};

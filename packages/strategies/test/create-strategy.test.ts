@@ -1,9 +1,13 @@
-import { HeliosError } from '@helios/core';
+import { createStrategyCatalog, HeliosError, type StrategyDescriptor } from '@helios/core';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_DESCRIPTORS } from '../src/builtin-strategies.js';
 import { ConsistentHashStrategy } from '../src/consistent-hash.js';
 import { createStrategy, STRATEGY_NAMES } from '../src/create-strategy.js';
 import { EwmaStrategy } from '../src/ewma.js';
+import { noOptions } from '../src/no-options.js';
 import { seededRandom } from '../src/random-source.js';
+import { RoundRobinStrategy } from '../src/round-robin.js';
+import type { StrategyDeps } from '../src/strategy-deps.js';
 import { makeBackends, picks } from './helpers.js';
 
 function errorOf(run: () => unknown): HeliosError {
@@ -67,19 +71,37 @@ describe('createStrategy', () => {
   it('rejects bad and unknown options, saying which and how to fix them', () => {
     const badDecay = errorOf(() => createStrategy({ name: 'ewma', options: { decay: 'soon' } }));
     expect(badDecay.code).toBe('HELIOS_STRATEGY_OPTION_INVALID');
-    expect(badDecay.message).toContain('option "decay" must be a positive duration');
+    expect(badDecay.message).toBe(
+      'strategy "ewma": option "decay" must be a duration of at least 1ms: milliseconds (1500) or a number with a unit ms, s, m or h (500ms, 10s, 2m), got "soon". Fix it under strategy: in helios.yaml.',
+    );
     const badKey = errorOf(() =>
       createStrategy({ name: 'consistent-hash', options: { key: 'query:user' } }),
     );
-    expect(badKey.message).toContain('"cookie:NAME"');
+    expect(badKey.message).toContain('`header:<name>` or `cookie:<name>`, got "query:user"');
     const notPrime = errorOf(() =>
       createStrategy({ name: 'consistent-hash', options: { tableSize: 65_536 } }),
     );
     expect(notPrime.message).toContain('prime');
     const unknown = errorOf(() => createStrategy({ name: 'ewma', options: { decy: '5s' } }));
-    expect(unknown.message).toContain('unknown option "decy"');
-    expect(unknown.message).toContain('"decay"');
+    expect(unknown.message).toContain('unknown option "decy" (did you mean "decay"?)');
     const none = errorOf(() => createStrategy({ name: 'round-robin', options: { weight: 2 } }));
-    expect(none.message).toContain('takes no options');
+    expect(none.message).toContain('"round-robin" takes no options; remove it');
+  });
+
+  it('builds from a catalog of your own, next to the built-in descriptors', () => {
+    const failover: StrategyDescriptor<typeof noOptions> = {
+      name: 'failover',
+      aliases: ['backup'],
+      description: 'The first available backend.',
+      options: noOptions,
+      create: () => new RoundRobinStrategy(),
+    };
+    const catalog = createStrategyCatalog<StrategyDeps>([...BUILTIN_DESCRIPTORS, failover]);
+    expect(catalog.names).toContain('failover');
+    expect(createStrategy({ name: 'ewma' }, {}, catalog)).toBeInstanceOf(EwmaStrategy);
+    expect(createStrategy({ name: 'failover' }, {}, catalog)).toBeInstanceOf(RoundRobinStrategy);
+    expect(errorOf(() => createStrategy({ name: 'backup' }, {}, catalog)).message).toContain(
+      'Did you mean "failover"?',
+    );
   });
 });

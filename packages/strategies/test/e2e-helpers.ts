@@ -5,6 +5,7 @@
  */
 import { createProxy, type HeliosProxy, resolveConfig } from '@helios/core';
 import { type Fleet, startBackends } from '@helios/test-backends';
+import { builtinStrategies } from '../src/builtin-strategies.js';
 import { createStrategy } from '../src/create-strategy.js';
 import { seededRandom } from '../src/random-source.js';
 
@@ -22,14 +23,18 @@ export async function startRig(
 ) {
   const fleet = await startBackends({ count: 3 });
   try {
-    const config = resolveConfig({
-      port: 0,
-      host: '127.0.0.1',
-      strategy: { name: strategy, ...options },
-      backends: fleet.urls.map((url, i) => ({ url, weight: weights[i] ?? 1 })),
-      retries: 0,
-      health: { active: { enabled: false }, passive: { enabled: false } },
-    });
+    const config = resolveConfig(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        strategy: { name: strategy, ...options },
+        backends: fleet.urls.map((url, i) => ({ url, weight: weights[i] ?? 1 })),
+        retries: 0,
+        health: { active: { enabled: false }, passive: { enabled: false } },
+      },
+      'e2e rig',
+      { strategies: builtinStrategies },
+    );
     const proxy = createProxy({
       config,
       strategy: createStrategy(config.strategy, { random: seededRandom(7) }),

@@ -8,6 +8,7 @@
  * `npm install --omit=optional`; then this command says how to get it.
  */
 import { resolveConfig } from '@helios/core';
+import { builtinStrategies } from '@helios/strategies';
 import type { Invocation } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
@@ -32,6 +33,7 @@ function demoConfig(port: number, urls: readonly string[]) {
       admin: { port: 0, host: '127.0.0.1' },
     },
     'helios demo',
+    { strategies: builtinStrategies },
   );
 }
 

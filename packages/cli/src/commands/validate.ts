@@ -5,6 +5,7 @@
 import {
   type ConfigIssue,
   formatConfigIssue,
+  formatDuration,
   type HeliosConfig,
   type PoolConfig,
   type RouteConfig,
@@ -12,7 +13,6 @@ import {
 import type { Invocation } from '../args.js';
 import { readConfig } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatDuration } from '../format-duration.js';
 
 type ValidateInvocation = Extract<Invocation, { command: 'validate' }>;
 

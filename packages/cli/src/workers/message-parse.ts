@@ -5,9 +5,9 @@
  * at debug). Hand-written rather than a schema library: `conn` and `accepted` arrive once per
  * client connection, and these checks cost a few property reads.
  */
+import type { HealthTransition } from '@helios/health';
 import type {
   FromWorker,
-  HealthChange,
   InFlightCounts,
   OutcomeRun,
   StartMessage,
@@ -30,7 +30,7 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
-function isHealthChange(value: unknown): value is HealthChange {
+function isHealthTransition(value: unknown): value is HealthTransition {
   return (
     isRecord(value) &&
     isString(value.backend) &&
@@ -69,7 +69,7 @@ function isStart(m: Fields): boolean {
     isString(m.logFormat) &&
     (m.logLevelOverride === undefined || isString(m.logLevelOverride)) &&
     Array.isArray(m.health) &&
-    m.health.every(isHealthChange) &&
+    m.health.every(isHealthTransition) &&
     isInFlightCounts(m.inFlight) &&
     isCount(m.reportMs) &&
     typeof m.admin === 'boolean'
@@ -108,7 +108,7 @@ export function parseToWorker(message: unknown): ToWorker | undefined {
     case 'reload':
       return isCount(m.generation) && isString(m.config) ? (m as ToWorker) : undefined;
     case 'health':
-      return isHealthChange(m.change) ? (m as ToWorker) : undefined;
+      return isHealthTransition(m.change) ? (m as ToWorker) : undefined;
     case 'in-flight':
       return isInFlightCounts(m.others) ? (m as ToWorker) : undefined;
     case 'drain':

@@ -3,19 +3,8 @@
  * is plain JSON with a `helios` tag; a client connection travels as the handle of a `conn`
  * message. What arrives is checked by message-parse.ts before anything acts on it.
  */
-
 import type { MetricJson, StatusReport } from '@helios/admin';
-import type { HealthSource } from '@helios/core';
-
-/** A health change, as relayed between processes. */
-export interface HealthChange {
-  /** The backend key, `<pool> <origin>`. */
-  backend: string;
-  source: HealthSource;
-  healthy: boolean;
-  reason: string;
-  downForMs?: number | undefined;
-}
+import type { HealthTransition } from '@helios/health';
 
 /** In-flight requests by backend key (`<pool> <origin>`). */
 export type InFlightCounts = Record<string, number>;
@@ -37,8 +26,8 @@ export interface StartMessage {
   logFormat: string;
   /** Levels the CLI forces over `logging.level` (--log-level), kept across reloads. */
   logLevelOverride: string | undefined;
-  /** Health changes in effect when the worker starts (applied before it serves). */
-  health: HealthChange[];
+  /** Health verdicts in effect when the worker starts (applied before it serves). */
+  health: HealthTransition[];
   inFlight: InFlightCounts;
   /** Milliseconds between in-flight and outcome reports (coalescing window). */
   reportMs: number;
@@ -50,7 +39,7 @@ export type ToWorker =
   | { helios: 'reload'; generation: number; config: string }
   /** A client connection; the socket is the message's handle. */
   | { helios: 'conn'; id: number }
-  | { helios: 'health'; change: HealthChange }
+  | { helios: 'health'; change: HealthTransition }
   | { helios: 'in-flight'; others: InFlightCounts }
   | { helios: 'report'; id: number }
   | { helios: 'drain' };

@@ -10,15 +10,15 @@
  * The backend objects here are the primary's own (no traffic goes through them); they carry the
  * global health and in-flight figures the admin server shows.
  */
-import type { Backend, HeliosConfig, Logger, PoolConfig } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
+import type { Backend, FailureKind, HeliosConfig, Logger, PoolConfig } from '@helios/core';
+import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
 import type { PoolTransition } from '../pool-health.js';
-import type { HealthChange, OutcomeRun } from './messages.js';
+import type { OutcomeRun } from './messages.js';
 import { primaryBackends } from './primary-backends.js';
 
 export interface PrimaryHealthTargets {
   /** Send to every worker. */
-  broadcast(change: HealthChange): void;
+  broadcast(change: HealthTransition): void;
   /** Tell the admin server (transition log, ejection counter). */
   record(transition: PoolTransition): void;
 }
@@ -87,15 +87,15 @@ export class PrimaryHealth {
       const backend = this.#byKey.get(key);
       const state = backend === undefined ? undefined : this.#pools.get(backend.pool);
       if (backend === undefined || state === undefined) continue;
-      const failure = kind === '' ? undefined : (kind as 'connect' | 'timeout' | 'reset');
+      const failure = kind === '' ? undefined : (kind as FailureKind);
       const times = Math.min(count, state.config.health.passive.failureThreshold);
       for (let i = 0; i < times; i++) state.checker.onRequestEnd(backend, status, failure);
     }
   }
 
   /** Every verdict in force, for a worker about to start. */
-  snapshot(): HealthChange[] {
-    const changes: HealthChange[] = [];
+  snapshot(): HealthTransition[] {
+    const changes: HealthTransition[] = [];
     for (const [backend, reasons] of this.#down) {
       if (reasons.active !== undefined) {
         changes.push({ backend, source: 'active', healthy: false, reason: reasons.active });
@@ -128,7 +128,8 @@ export class PrimaryHealth {
     else reasons[t.source] = t.reason;
     if (reasons.active === undefined && reasons.passive === undefined) this.#down.delete(key);
     else this.#down.set(key, reasons);
-    const change: HealthChange = {
+    // Between processes a backend is named by its key, which carries the pool.
+    const change: HealthTransition = {
       backend: key,
       source: t.source,
       healthy: t.healthy,

@@ -13,9 +13,8 @@ import type {
   HealthTarget,
   PoolConfig,
 } from '@helios/core';
-import { createHealthChecker, type HealthChecker } from '@helios/health';
+import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
 import type { CliLogger } from '../logger.js';
-import type { HealthChange } from './messages.js';
 import { MutedLogger } from './muted-logger.js';
 import type { OutcomeBatch } from './outcome-batch.js';
 
@@ -68,7 +67,7 @@ export class WorkerHealth {
   };
 
   /** A verdict of the primary (its probes, or its passive detector). */
-  apply(change: HealthChange): void {
+  apply(change: HealthTransition): void {
     const target = this.#backends().find((b) => b.key === change.backend);
     const checker = target === undefined ? undefined : this.#checkers.get(target.pool);
     if (target === undefined || checker === undefined) return;

@@ -2,17 +2,22 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
-import { type ParsedConfig, parseConfigDetailed } from './parse.js';
+import { type ConfigParseOptions, type ParsedConfig, parseConfigDetailed } from './parse.js';
 import type { HeliosConfig } from './types.js';
 
-export async function loadConfig(path: string, env: Env = process.env): Promise<HeliosConfig> {
-  return (await loadConfigDetailed(path, env)).config;
+export async function loadConfig(
+  path: string,
+  env: Env = process.env,
+  options: ConfigParseOptions = {},
+): Promise<HeliosConfig> {
+  return (await loadConfigDetailed(path, env, options)).config;
 }
 
 /** `loadConfig`, with the warnings about the config (see `parseConfigDetailed`). */
 export async function loadConfigDetailed(
   path: string,
   env: Env = process.env,
+  options: ConfigParseOptions = {},
 ): Promise<ParsedConfig> {
   let text: string;
   try {
@@ -36,5 +41,5 @@ export async function loadConfigDetailed(
       { cause: error },
     );
   }
-  return parseConfigDetailed(text, path, env);
+  return parseConfigDetailed(text, path, env, options);
 }

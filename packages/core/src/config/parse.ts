@@ -1,12 +1,16 @@
 /**
  * From text (or a plain object) to a resolved `HeliosConfig`, or a `ConfigError` listing every
- * problem at once. Pipeline: YAML with positions → `${VAR}` substitution → the one schema.
+ * problem at once. Pipeline: YAML with positions → `${VAR}` substitution → the one schema, with
+ * the caller's strategy catalog in effect for the `strategy:` sections.
  */
+import type { z } from 'zod';
+import type { StrategyCatalog } from '../strategy-catalog.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigIssue } from './config-issue.js';
 import { applyEnv, type Env } from './env.js';
 import { type ConfigWarning, routeWarnings } from './route-warnings.js';
 import { heliosConfigSchema } from './schema.js';
+import { catalogStrategySchema, isStrategySchema, withStrategyCatalog } from './strategy-schema.js';
 import type { HeliosConfig } from './types.js';
 import { formatPath, locate, parseYaml, positionOf, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
@@ -31,18 +35,55 @@ export interface ParsedConfig {
   warnings: ConfigIssue[];
 }
 
-type Validated = { ok: true; config: HeliosConfig } | { ok: false; issues: ConfigIssue[] };
+export interface ConfigParseOptions {
+  /**
+   * The strategies `strategy:` may name (`builtinStrategies` of @helios/strategies, or your own
+   * catalog). With one, names and options are checked here, positioned in the file, and options
+   * come out resolved; without one, only the shape is checked and options stay as written for
+   * the strategy's factory to check.
+   */
+  strategies?: StrategyCatalog | undefined;
+}
 
-function validate(data: unknown, file: string, source: YamlSource | undefined): Validated {
-  const result = heliosConfigSchema.safeParse(data, { error: expectedPhrase, reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
-  const issues = toConfigIssues(result.error.issues, {
-    file,
-    source,
-    data,
-    schema: heliosConfigSchema,
+type Validated<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Checks `data` against `schema` with the caller's strategy catalog in effect, turning every
+ * problem into a positioned `ConfigIssue`. The one place issues are made; `schema` is the whole
+ * config except in tests of sections the top level does not use yet.
+ */
+export function validateAgainst<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  file: string,
+  source: YamlSource | undefined,
+  { strategies }: ConfigParseOptions,
+): Validated<z.output<S>> {
+  return withStrategyCatalog(strategies, () => {
+    const result = schema.safeParse(data, { error: expectedPhrase, reportInput: true });
+    if (result.success) return { ok: true, value: result.data };
+    const issues = toConfigIssues(result.error.issues, {
+      file,
+      source,
+      data,
+      schema,
+      aliases: strategies?.aliases,
+      substitute: (node) =>
+        strategies !== undefined && isStrategySchema(node)
+          ? catalogStrategySchema(strategies)
+          : undefined,
+    });
+    return { ok: false, issues };
   });
-  return { ok: false, issues };
+}
+
+function validate(
+  data: unknown,
+  file: string,
+  source: YamlSource | undefined,
+  options: ConfigParseOptions,
+): Validated<HeliosConfig> {
+  return validateAgainst(heliosConfigSchema, data, file, source, options);
 }
 
 /** An issue under a key whose `${VAR}` already failed is noise: the env issue says it all. */
@@ -63,6 +104,7 @@ export function parseConfigDetailed(
   text: string,
   file: string,
   env: Env = process.env,
+  options: ConfigParseOptions = {},
 ): ParsedConfig {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
@@ -76,11 +118,11 @@ export function parseConfigDetailed(
     // as what it is, a config that cannot be accepted, not as a crash.
     throw new ConfigError('HELIOS_CONFIG_INVALID', file, [aliasIssue(file, error)]);
   }
-  const result = validate(data, file, source);
+  const result = validate(data, file, source, options);
   if (result.ok && envIssues.length === 0) {
     return {
-      config: result.config,
-      warnings: positioned(routeWarnings(result.config), file, source),
+      config: result.value,
+      warnings: positioned(routeWarnings(result.value), file, source),
     };
   }
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
@@ -94,8 +136,18 @@ export function parseConfigDetailed(
  * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
  * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
  */
-export function parseConfig(text: string, file: string, env: Env = process.env): HeliosConfig {
-  return parseConfigDetailed(text, file, env).config;
+
+/**
+ * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
+ * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
+ */
+export function parseConfig(
+  text: string,
+  file: string,
+  env: Env = process.env,
+  options: ConfigParseOptions = {},
+): HeliosConfig {
+  return parseConfigDetailed(text, file, env, options).config;
 }
 
 /** Warnings with the position of what they are about. */
@@ -110,8 +162,12 @@ function positioned(warnings: ConfigWarning[], file: string, source: YamlSource)
  * Resolves a config given as a plain object (for embedding Helios without a file): the same
  * schema and defaults. Issues carry key paths but no line/column.
  */
-export function resolveConfig(input: unknown, name = '<config object>'): HeliosConfig {
-  const result = validate(input, name, undefined);
-  if (result.ok) return result.config;
+export function resolveConfig(
+  input: unknown,
+  name = '<config object>',
+  options: ConfigParseOptions = {},
+): HeliosConfig {
+  const result = validate(input, name, undefined, options);
+  if (result.ok) return result.value;
   throw new ConfigError('HELIOS_CONFIG_INVALID', name, result.issues);
 }

@@ -1,148 +1,131 @@
 /**
- * `strategy:` in helios.yaml: a strategy name, or a mapping with `name` and that strategy's
- * options. Options are validated per strategy (unknown ones are errors) and resolved with
- * their defaults, so strategies receive ready-to-use values (durations in ms).
+ * `strategy:` in helios.yaml (at the top level and in each pool): a strategy name, or a mapping
+ * with `name` and that strategy's options. Core knows no strategy; the names, aliases and
+ * option schemas come from the strategy catalog given to parseConfig / resolveConfig /
+ * loadConfig (strategy-catalog.ts).
+ *
+ * - With a catalog, the section is checked like every other key (file:line:column, the key path
+ *   such as `pools.api.strategy.key`, did-you-mean over names and aliases) and its options are
+ *   resolved with their defaults (durations in ms).
+ * - Without one, only the shape is checked (a name, or a mapping with a string `name`) and the
+ *   options are passed on as written; the strategy's factory checks them when it is built.
  */
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
-
-export const STRATEGY_NAMES = [
-  'round-robin',
-  'weighted-round-robin',
-  'least-connections',
-  'random',
-  'power-of-two',
-  'ewma',
-  'consistent-hash',
-] as const;
-
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
-
-/** What other proxies call these, so a familiar name gets a useful "did you mean". */
-export const STRATEGY_ALIASES: Readonly<Record<string, StrategyName>> = {
-  roundrobin: 'round-robin',
-  rr: 'round-robin',
-  wrr: 'weighted-round-robin',
-  weighted: 'weighted-round-robin',
-  leastconn: 'least-connections',
-  leastconns: 'least-connections',
-  leastconnection: 'least-connections',
-  leastrequest: 'least-connections',
-  leastrequests: 'least-connections',
-  p2c: 'power-of-two',
-  poweroftwochoices: 'power-of-two',
-  peakewma: 'ewma',
-  leasttime: 'ewma',
-  latency: 'ewma',
-  hash: 'consistent-hash',
-  iphash: 'consistent-hash',
-  ringhash: 'consistent-hash',
-  maglev: 'consistent-hash',
-  ketama: 'consistent-hash',
-  sticky: 'consistent-hash',
-};
-
-const KEY_EXPECTED = '`ip`, `header:<name>` or `cookie:<name>`';
-const KEY = /^(ip|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+|cookie:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$/;
-
-function isPrime(n: number): boolean {
-  if (n < 2) return false;
-  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
-  return true;
-}
-
-const noOptions = (name: StrategyName, description: string) =>
-  z.strictObject({ name: z.literal(name) }).describe(description);
-
-const ewmaSchema = z
-  .strictObject({
-    name: z.literal('ewma'),
-    decay: durationSchema({
-      min: 1,
-      description: 'How fast old latency samples fade (peak-EWMA time constant).',
-    }).prefault('10s'),
-    failurePenalty: durationSchema({
-      min: 1,
-      description:
-        'A failed request counts as at least this latency, so a backend that fails fast does not attract traffic.',
-    }).prefault('1s'),
-    probe: z
-      .number({ error: 'a number from 0 to 0.5' })
-      .min(0, { error: 'a number from 0 to 0.5' })
-      .max(0.5, { error: 'a number from 0 to 0.5' })
-      .default(0.02)
-      .describe('Share of picks that probe a random candidate, so a recovered backend is seen.'),
-  })
-  .describe('Latency-aware: peak-EWMA of response time times (in-flight + 1).');
-
-const consistentHashSchema = z
-  .strictObject({
-    name: z.literal('consistent-hash'),
-    key: z
-      .string({ error: KEY_EXPECTED })
-      .regex(KEY, { error: KEY_EXPECTED })
-      // Header names are case-insensitive on the wire; lower-case once here, not per request.
-      .transform((key) => (key.startsWith('header:') ? key.toLowerCase() : key))
-      .prefault('ip')
-      .describe('What a request is hashed by: `ip`, `header:<name>` or `cookie:<name>`.'),
-    tableSize: z
-      .number({ error: 'a whole number from 7 to 10000019' })
-      .int({ error: 'a whole number from 7 to 10000019' })
-      .min(7, { error: 'a whole number from 7 to 10000019' })
-      .max(10_000_019, { error: 'a whole number from 7 to 10000019' })
-      .refine(isPrime, { error: 'a prime number, for example 65537' })
-      .optional()
-      .describe('Lookup table size for a Maglev table (a prime); strategy default if unset.'),
-  })
-  .describe('Session affinity: the same key goes to the same backend.');
-
-const strategyObjectSchema = z.discriminatedUnion('name', [
-  noOptions('round-robin', 'Strict rotation over the healthy backends.'),
-  noOptions('weighted-round-robin', 'Smooth weighted rotation (nginx algorithm).'),
-  noOptions('least-connections', 'Fewest requests in flight, weight-aware.'),
-  noOptions('random', 'A uniformly random healthy backend.'),
-  noOptions('power-of-two', 'Two random picks; the one with fewer in flight wins.'),
-  ewmaSchema,
-  consistentHashSchema,
-]);
+import type { StrategyCatalog } from '../strategy-catalog.js';
+import { expectedPhrase } from './zod-issues.js';
 
 export interface StrategyConfig {
-  name: StrategyName;
-  /**
-   * Options resolved with their defaults (durations in ms): `ewma` has `decay`,
-   * `failurePenalty` and `probe`; `consistent-hash` has `key` and optional `tableSize`.
-   */
+  name: string;
+  /** The options, resolved with their defaults when a catalog was given; as written otherwise. */
   options: Record<string, unknown>;
 }
 
-/** The options each strategy accepts, for those who want them typed. */
-export interface EwmaOptions {
-  decay: number;
-  failurePenalty: number;
-  probe: number;
-}
-export interface ConsistentHashOptions {
-  key: string;
-  tableSize?: number | undefined;
+const quoted = (names: readonly string[]): string => names.map((n) => `\`${n}\``).join(', ');
+
+function expected(catalog: StrategyCatalog | undefined): string {
+  return catalog === undefined
+    ? 'a strategy name or a mapping with `name` and options'
+    : `a strategy name (${catalog.names.join(', ')}) or a mapping with \`name\` and options`;
 }
 
-function split(value: z.output<typeof strategyObjectSchema>): StrategyConfig {
-  const { name, ...options } = value;
+function split({ name, ...options }: { name: string } & Record<string, unknown>): StrategyConfig {
   return { name, options };
 }
 
-export const STRATEGY_EXPECTED = `a strategy name (${STRATEGY_NAMES.join(', ')}) or a mapping with \`name\` and options`;
+/**
+ * The catalog in effect for the parse under way. zod passes no context of ours to a schema, and
+ * `strategySchema` sits in schemas built once at import (the top level, pools), so the catalog
+ * is set for the duration of one synchronous parse by `withStrategyCatalog` and restored after.
+ */
+let inEffect: StrategyCatalog | undefined;
 
-export const strategySchema = z
-  .union(
+export function withStrategyCatalog<T>(catalog: StrategyCatalog | undefined, run: () => T): T {
+  const previous = inEffect;
+  inEffect = catalog;
+  try {
+    return run();
+  } finally {
+    inEffect = previous;
+  }
+}
+
+const bySchema = new WeakMap<StrategyCatalog, z.ZodType>();
+
+/**
+ * The section as `catalog` defines it: a name from its list, or a mapping whose `name` picks one
+ * strict variant with that strategy's options. Built once per catalog.
+ */
+export function catalogStrategySchema(catalog: StrategyCatalog): z.ZodType {
+  const cached = bySchema.get(catalog);
+  if (cached !== undefined) return cached;
+  const variants = catalog.names.map((name) => {
+    const descriptor = catalog.get(name);
+    if (descriptor === undefined) throw new Error(`strategy catalog lists "${name}" but has none`);
+    return z
+      .strictObject({ name: z.literal(name), ...descriptor.options.shape })
+      .describe(descriptor.description);
+  });
+  const objectSchema = z.discriminatedUnion(
+    'name',
+    variants as unknown as [(typeof variants)[number], ...(typeof variants)[number][]],
+  );
+  const names = catalog.names as [string, ...string[]];
+  const schema = z.union(
     [
-      z
-        .enum(STRATEGY_NAMES, {
-          error: `one of ${STRATEGY_NAMES.map((n) => `\`${n}\``).join(', ')}`,
-        })
-        .transform((name) => split(strategyObjectSchema.parse({ name }))),
-      strategyObjectSchema.transform(split),
+      z.enum(names, { error: `one of ${quoted(names)}` }).transform((name, ctx) => {
+        // The bare name: every option at its default (a strategy may still require one).
+        const result = objectSchema.safeParse(
+          { name },
+          { error: expectedPhrase, reportInput: true },
+        );
+        if (result.success) return split(result.data);
+        for (const issue of result.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
+        return z.NEVER;
+      }),
+      objectSchema.transform(split),
     ],
-    { error: STRATEGY_EXPECTED },
-  )
+    { error: expected(catalog) },
+  );
+  bySchema.set(catalog, schema);
+  return schema;
+}
+
+const shapeSchema = z.union(
+  [
+    z.string(),
+    z.looseObject({
+      name: z
+        .string({ error: 'a strategy name' })
+        .describe('The strategy, when options are given.'),
+    }),
+  ],
+  { error: () => expected(inEffect) },
+);
+
+function resolve(
+  value: z.output<typeof shapeSchema>,
+  ctx: z.core.$RefinementCtx<z.output<typeof shapeSchema>>,
+): StrategyConfig {
+  const catalog = inEffect;
+  if (catalog === undefined) return split(typeof value === 'string' ? { name: value } : value);
+  const result = catalogStrategySchema(catalog).safeParse(value, {
+    error: expectedPhrase,
+    reportInput: true,
+  });
+  if (result.success) return result.data as StrategyConfig;
+  // Paths are relative to the section; zod prefixes where it sits (`pools.api.strategy`).
+  for (const issue of result.error.issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
+  return z.NEVER;
+}
+
+export const strategySchema = shapeSchema
+  .transform(resolve)
   .describe('Load-balancing strategy: a name, or `{ name, ...options }`.');
+
+/** The transform every copy of `strategySchema` shares (`.describe()` and the like clone it). */
+const resolveStep = strategySchema._zod.def.out;
+
+/** Is `schema` (a copy of) `strategySchema`? For walks that need the catalog's own schema. */
+export function isStrategySchema(schema: z.core.$ZodType): boolean {
+  return schema instanceof z.core.$ZodPipe && schema._zod.def.out === resolveStep;
+}

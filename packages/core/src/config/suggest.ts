@@ -4,7 +4,8 @@
  * then the closest candidate by edit distance, if it is close enough to be a typo.
  */
 
-const normalise = (text: string): string => text.toLowerCase().replace(/[-_\s.]/g, '');
+/** The form names are compared in: lower case, without `-`, `_`, `.` or spaces. */
+export const normaliseName = (text: string): string => text.toLowerCase().replace(/[-_\s.]/g, '');
 
 /** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`stratgey`). */
 export function editDistance(a: string, b: string): number {
@@ -36,16 +37,16 @@ export function closestMatch(
   candidates: readonly string[],
   aliases: Readonly<Record<string, string>> = {},
 ): string | undefined {
-  const wanted = normalise(input);
+  const wanted = normaliseName(input);
   if (wanted === '') return undefined;
-  const exact = candidates.find((candidate) => normalise(candidate) === wanted);
+  const exact = candidates.find((candidate) => normaliseName(candidate) === wanted);
   if (exact !== undefined) return exact;
   const alias = aliases[wanted];
   if (alias !== undefined && candidates.includes(alias)) return alias;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(wanted.length / 3));
   for (const candidate of candidates) {
-    const distance = editDistance(wanted, normalise(candidate));
+    const distance = editDistance(wanted, normaliseName(candidate));
     if (distance < bestDistance || (distance === bestDistance && best === undefined)) {
       best = candidate;
       bestDistance = distance;

@@ -6,12 +6,7 @@ import type { z } from 'zod';
 import type { heliosConfigSchema } from './schema.js';
 
 export type { StatusRange } from './status.js';
-export type {
-  ConsistentHashOptions,
-  EwmaOptions,
-  StrategyConfig,
-  StrategyName,
-} from './strategy-schema.js';
+export type { StrategyConfig } from './strategy-schema.js';
 
 /** The resolved configuration every part of Helios reads. */
 export type HeliosConfig = z.output<typeof heliosConfigSchema>;

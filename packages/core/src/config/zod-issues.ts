@@ -6,8 +6,7 @@
  */
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-issue.js';
-import { knownKeys } from './schema-keys.js';
-import { STRATEGY_ALIASES } from './strategy-schema.js';
+import { knownKeys, type SchemaSubstitute } from './schema-keys.js';
 import { closestMatch } from './suggest.js';
 import {
   formatPath,
@@ -28,6 +27,10 @@ export interface IssueContext {
   /** The input the schema saw (after `${VAR}` substitution). */
   data: unknown;
   schema: z.core.$ZodType;
+  /** Other names for enum values (strategy aliases such as `leastconn`), for did-you-mean. */
+  aliases?: Readonly<Record<string, string>> | undefined;
+  /** Schemas decided per parse (the strategy catalog's), for the known keys of a mapping. */
+  substitute?: SchemaSubstitute | undefined;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -153,18 +156,18 @@ function flatten(issue: ZodIssue, base: readonly PropertyKey[], data: unknown, o
   out.push({ issue, path, input });
 }
 
-function suggestionFor(flat: Flat): string | undefined {
+function suggestionFor(flat: Flat, aliases: IssueContext['aliases']): string | undefined {
   const { issue, input } = flat;
   if (issue.code === 'custom' && typeof issue.params?.suggestion === 'string') {
     return `did you mean \`${issue.params.suggestion}\`?`;
   }
   if (issue.code === 'invalid_value' && typeof input === 'string') {
-    const match = closestMatch(input, issue.values.map(String), STRATEGY_ALIASES);
+    const match = closestMatch(input, issue.values.map(String), aliases);
     return match === undefined ? undefined : `did you mean \`${match}\`?`;
   }
   const options = issue.code === 'invalid_union' ? unionOptions(issue) : undefined;
   if (options && typeof input === 'string') {
-    const match = closestMatch(input, options.map(String), STRATEGY_ALIASES);
+    const match = closestMatch(input, options.map(String), aliases);
     return match === undefined ? undefined : `did you mean \`${match}\`?`;
   }
   if (issue.code === 'invalid_type' && typeof input === 'string') {
@@ -183,7 +186,7 @@ function unknownKeyIssues(
   context: IssueContext,
   keys: readonly string[],
 ): ConfigIssue[] {
-  const known = knownKeys(context.schema, flat.path, context.data);
+  const known = knownKeys(context.schema, flat.path, context.data, context.substitute);
   const where = flat.path.length === 0 ? 'at the top level' : `in ${formatPath(flat.path)}`;
   return keys.map((key) => {
     const path = formatPath([...flat.path, key]);
@@ -193,7 +196,7 @@ function unknownKeyIssues(
       for (const parent of known) {
         const nested = closestMatch(
           key,
-          knownKeys(context.schema, [...flat.path, parent], undefined),
+          knownKeys(context.schema, [...flat.path, parent], undefined, context.substitute),
         );
         if (nested !== undefined) {
           match = `${parent}.${nested}`;
@@ -262,7 +265,7 @@ function toIssue(flat: Flat, context: IssueContext): ConfigIssue {
     expected,
   };
   if (!missing) result.found = found;
-  const suggestion = suggestionFor(flat);
+  const suggestion = suggestionFor(flat, context.aliases);
   if (suggestion !== undefined) result.suggestion = suggestion;
   return result;
 }

@@ -2,11 +2,15 @@
 import { ConfigError } from '../../src/config/config-error.js';
 import type { ConfigIssue } from '../../src/config/config-issue.js';
 import type { Env } from '../../src/config/env.js';
-import { parseConfig } from '../../src/config/parse.js';
+import { type ConfigParseOptions, parseConfig } from '../../src/config/parse.js';
 
-export function configIssues(text: string, env: Env = {}): readonly ConfigIssue[] {
+export function configIssues(
+  text: string,
+  env: Env = {},
+  options: ConfigParseOptions = {},
+): readonly ConfigIssue[] {
   try {
-    parseConfig(text, 'helios.yaml', env);
+    parseConfig(text, 'helios.yaml', env, options);
   } catch (error) {
     if (error instanceof ConfigError) return error.issues;
     throw error;
