@@ -1,6 +1,12 @@
 /** Public face of @helios/test-backends. */
 export type { Behaviour, ResetMode } from './behaviour.js';
 export { behaviourKeys, defaultBehaviour } from './behaviour.js';
+export {
+  createTestCertificateAuthority,
+  type LeafOptions,
+  type PemPair,
+  type TestCertificateAuthority,
+} from './certificates.js';
 export { CONTROL_PATH } from './control.js';
 export type { EchoReport } from './echo.js';
 export { TestBackendError, type TestBackendErrorCode } from './errors.js';
