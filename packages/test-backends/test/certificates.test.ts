@@ -19,7 +19,10 @@ async function handshake(
     const socket: TLSSocket = connect({ host: '127.0.0.1', port, ...client });
     return await new Promise((resolve) => {
       socket.once('secureConnect', () => {
-        resolve({ authorized: socket.authorized, peer: socket.getPeerCertificate().subject?.CN });
+        resolve({
+          authorized: socket.authorized,
+          peer: String(socket.getPeerCertificate().subject?.CN),
+        });
         socket.destroy();
       });
       socket.once('error', (error) =>
