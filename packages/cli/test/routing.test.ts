@@ -211,7 +211,8 @@ describe('pools at run time', () => {
         [
           'admin: { port: 0, host: 127.0.0.1 }',
           'health:',
-          '  active: { interval: 100ms, timeout: 80ms, unhealthyThreshold: 1, healthyThreshold: 1 }',
+          // A generous probe timeout: under a loaded machine a healthy pool must not look down.
+          '  active: { interval: 300ms, timeout: 300ms, unhealthyThreshold: 2, healthyThreshold: 1 }',
         ],
       ),
     );
