@@ -250,6 +250,7 @@ describe('pools at run time', () => {
     await cli.waitForLog(
       'two workers',
       () => cli.logs.filter(isMsg(/^worker \d+ ready/)).length === 2,
+      30_000, // two processes starting on a loaded machine
     );
     const port = Number((await cli.waitForLog('listening', isMsg(/^listening on/))).port);
     const admin = await adminUrl(cli);
