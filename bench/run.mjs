@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuLayout, parseArgs, THROUGHPUT_SCENARIOS, USAGE } from './lib/args.mjs';
 import { startBackends } from './lib/backends.mjs';
-import { hasWrk } from './lib/load.mjs';
+import { hasH2load, hasWrk } from './lib/load.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { memorySuite } from './lib/memory.mjs';
 import { canPin, killAllStarted, repin } from './lib/procs.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { inBenchSession, rerunInOwnSession } from './lib/session.mjs';
 import {
+  describe,
   metricsSuite,
   profileSuite,
   routesSuite,
@@ -23,6 +24,7 @@ import {
   throughputSuite,
 } from './lib/suites.mjs';
 import { TARGETS } from './lib/targets.mjs';
+import { tlsSuite } from './lib/tls.mjs';
 
 const argv = process.argv.slice(2);
 let opts;
@@ -108,6 +110,13 @@ try {
   if (opts.scenarios.includes('routes') && targets.includes('helios')) {
     log(`routes: Helios with ${opts.routeCounts.join(', ')} routes`);
     results.routes = await routesSuite(ctx);
+  }
+  if (opts.scenarios.includes('tls')) {
+    const names = targets.filter((t) => ['helios', 'fastify', 'nginx'].includes(t));
+    if (!hasH2load)
+      log('tls: h2load is not installed (apt-get install nghttp2-client): h2 rows fail');
+    log(`tls: HTTP/1.1 and HTTP/2 over TLS through ${names.join(', ')}`);
+    results.tls = await tlsSuite(names, ctx, describe);
   }
   if (opts.scenarios.includes('scaling')) {
     log(`scaling: workers ${opts.workers.join(', ')}`);

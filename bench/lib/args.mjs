@@ -6,7 +6,7 @@ export const THROUGHPUT_SCENARIOS = {
   '64k': { label: '64 KiB response', path: '/64k', method: 'GET', bodyBytes: 0 },
   post: { label: '16 KiB POST body', path: '/post', method: 'POST', bodyBytes: 16 * 1024 },
 };
-export const SUITES = ['memory', 'metrics', 'routes', 'scaling', 'profile'];
+export const SUITES = ['memory', 'metrics', 'routes', 'tls', 'scaling', 'profile'];
 const DEFAULT_SCENARIOS = ['small', '64k', 'post', 'memory', 'metrics', 'routes'];
 const DEFAULT_TARGETS = ['direct', 'helios', 'http-proxy', 'fastify', 'nginx', 'haproxy'];
 /** Not in the default run: bare proxies that show the floor of each architecture. */
@@ -23,7 +23,7 @@ export const USAGE = `pnpm bench [-- options]   (or: node bench/run.mjs [options
   --backends=N            origin processes (default 2; proxies balance round robin)
   --only=a,b              targets: ${DEFAULT_TARGETS.join(', ')}
                           (optional references: ${REFERENCE_TARGETS.join(', ')})
-  --scenarios=a,b         any of: small, 64k, post, memory, metrics, routes, scaling, profile
+  --scenarios=a,b         any of: small, 64k, post, memory, metrics, routes, tls, scaling, profile
                           (default: ${DEFAULT_SCENARIOS.join(',')}; --scenario= is an alias)
   --workers=1,2,auto      scaling steps (worker processes / nginx worker_processes / HAProxy nbthread)
   --memory-size=MiB       size of each memory-bench transfer (default 1024)

@@ -33,6 +33,7 @@ export async function measureCell(name, scenario, ctx, extra = {}) {
       cli: extra.cli ?? false,
       admin: extra.admin ?? false,
       routes: extra.routes ?? 0,
+      tls: extra.tls,
       profileDir: extra.profileDir,
     });
   } catch (err) {
@@ -47,7 +48,9 @@ export async function measureCell(name, scenario, ctx, extra = {}) {
       connections: opts.connections,
       threads: Math.max(1, layout.loadCores),
       cpus: layout.loadCpus,
-      tool: opts.loadgen,
+      // TLS cells: wrk speaks https; HTTP/2 needs h2load.
+      tool: extra.tls?.http2 ? 'h2load' : opts.loadgen,
+      scheme: extra.tls ? 'https' : 'http',
     };
     const warmup = extra.warmup ?? opts.warmup;
     if (warmup > 0) await runLoad({ ...load, duration: warmup });

@@ -18,12 +18,64 @@ export function wrkVersion() {
   return m ? m[1] : 'unknown';
 }
 
+export const hasH2load = spawnSync('h2load', ['--version']).error === undefined;
+
+/** Concurrent streams per h2load connection: 64 connections' worth of requests over 8. */
+const H2_STREAMS = 8;
+
 /**
- * @param {object} o { port, path, method, bodyBytes, connections, duration (s), threads, cpus, tool }
+ * h2load over TLS (ALPN h2): `connections` requests in flight, as `connections / 8` sessions of
+ * 8 streams each, the way a browser multiplexes. It reports the mean and spread of request
+ * times, not percentiles, so p50/p99 stay empty for its rows.
+ */
+async function runH2load(o, url) {
+  const sessions = Math.max(1, Math.round(o.connections / H2_STREAMS));
+  const child = spawnPinned(o.cpus, 'h2load', [
+    '-c',
+    String(sessions),
+    '-m',
+    String(H2_STREAMS),
+    '-t',
+    String(Math.min(o.threads, sessions)),
+    '-D',
+    String(o.duration),
+    url,
+  ]);
+  const { code } = await child.exited;
+  const out = child.output;
+  const finished = out.match(/finished in ([\d.]+)(m?s), ([\d.]+) req\/s/);
+  const done = out.match(
+    /requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/,
+  );
+  const status = out.match(/status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/);
+  const time = out.match(/time for request:\s+(\S+)\s+(\S+)\s+(\S+)/);
+  if (!finished || !done || !status) throw new Error(`h2load failed (exit ${code}):\n${out}`);
+  const toMs = (v) =>
+    v.endsWith('us')
+      ? Number.parseFloat(v) / 1000
+      : v.endsWith('ms')
+        ? Number.parseFloat(v)
+        : Number.parseFloat(v) * 1000;
+  return {
+    rps: Number(finished[3]),
+    p50Ms: Number.NaN,
+    p99Ms: Number.NaN,
+    p999Ms: Number.NaN,
+    meanMs: time ? toMs(time[3]) : Number.NaN,
+    requests: Number(done[2]),
+    errors: Number(done[3]) + Number(done[4]) + Number(done[5]),
+    non2xx: Number(status[2]) + Number(status[3]) + Number(status[4]),
+    bytesPerSec: Number.NaN,
+  };
+}
+
+/**
+ * @param {object} o { port, path, method, bodyBytes, connections, duration (s), threads, cpus, tool, scheme }
  * @returns {Promise<{rps, p50Ms, p99Ms, p999Ms, meanMs, requests, errors, non2xx, bytesPerSec}>}
  */
 export async function runLoad(o) {
-  const url = `http://127.0.0.1:${o.port}${o.path}`;
+  const url = `${o.scheme ?? 'http'}://127.0.0.1:${o.port}${o.path}`;
+  if (o.tool === 'h2load') return runH2load(o, url);
   let child;
   if (o.tool === 'wrk') {
     child = spawnPinned(

@@ -26,8 +26,12 @@ function which(bin) {
 export const nginxBin = which('nginx');
 export const haproxyBin = which('haproxy');
 
-/** nginx: `threads` = worker_processes; 1 runs without a master so the pid is the worker. */
-export function nginxCommand(dir, port, upstreams, threads = 1) {
+/**
+ * nginx: `threads` = worker_processes; 1 runs without a master so the pid is the worker.
+ * `tls` ({ cert, key, http2 }): terminate TLS with TLS 1.2/1.3 and a session cache, and with
+ * `http2` offer h2 (nginx 1.22 spells it on `listen`).
+ */
+export function nginxCommand(dir, port, upstreams, threads = 1, tls = undefined) {
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const servers = upstreams.map((u) => `    server ${new URL(u).host};`).join('\n');
   const conf = `daemon off;
@@ -53,8 +57,16 @@ ${servers}
     keepalive_timeout 120s;
   }
   server {
-    listen 127.0.0.1:${port}${threads > 1 ? ' reuseport' : ''};
-    client_max_body_size 0;
+    listen 127.0.0.1:${port}${threads > 1 ? ' reuseport' : ''}${tls ? ` ssl${tls.http2 ? ' http2' : ''}` : ''};
+    client_max_body_size 0;${
+      tls
+        ? `
+    ssl_certificate ${tls.cert};
+    ssl_certificate_key ${tls.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;`
+        : ''
+    }
     location / {
       proxy_pass http://backends;
       proxy_http_version 1.1;

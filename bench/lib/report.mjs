@@ -138,6 +138,35 @@ function routesTable(r) {
   return lines.join('\n');
 }
 
+/** TLS termination: per protocol, each target with its ratio to nginx and to the Node peer. */
+function tlsTable(t) {
+  const lines = [
+    '### TLS termination (small response, same certificate: ECDSA P-256)',
+    '',
+    'HTTP/1.1: wrk over https, one request in flight per connection. HTTP/2: h2load, the same number of requests in flight as 8 streams per session (it reports mean request time, not percentiles). Each target keeps its best round.',
+    '',
+    '| Protocol | Target | req/s | vs nginx | vs Node peer | p99 ms | mean ms | peak RSS MiB | CPU µs/req | errors / non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const protocol of ['h1', 'h2']) {
+    const rows = t.rows.filter((r) => r.protocol === protocol);
+    const nginx = rows.find((r) => r.target === 'nginx' && !r.error);
+    const peer = rows.find((r) => r.target === 'fastify' && !r.error);
+    for (const r of rows) {
+      const label = `${protocol === 'h1' ? 'HTTP/1.1' : 'HTTP/2'} | ${TARGETS[r.target].label}`;
+      if (r.error) {
+        lines.push(`| ${label} | – | – | – | – | – | – | – | ${r.error.replace(/\|/g, '/')} |`);
+        continue;
+      }
+      const ratio = (other) => (other ? `${(r.rps / other.rps).toFixed(2)}x` : '–');
+      lines.push(
+        `| ${label} | ${f0(r.rps)} | ${ratio(nginx)} | ${ratio(peer)} | ${f2(r.p99Ms)} | ${f2(r.meanMs)} | ${r.peakRssMiB ? f0(r.peakRssMiB) : '–'} | ${f0(r.cpuUsPerRequest)} | ${r.errors} / ${r.non2xx} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 function scalingTable(rows) {
   const cell = (r) => (!r ? '–' : r.error ? 'error' : `${f0(r.rps)} (p99 ${f2(r.p99Ms)})`);
   const ratio = (a, b) => (a && b && !a.error && !b.error ? `${(a.rps / b.rps).toFixed(2)}` : '–');
@@ -193,6 +222,7 @@ export function renderMarkdown(results) {
   if (results.memory) parts.push('', memoryTable(results.memory));
   if (results.metrics) parts.push('', metricsTable(results.metrics));
   if (results.routes) parts.push('', routesTable(results.routes));
+  if (results.tls) parts.push('', tlsTable(results.tls));
   if (results.scaling) parts.push('', scalingTable(results.scaling));
   for (const p of results.profile ?? []) parts.push('', profileText(p));
   return `${parts.join('\n')}\n`;

@@ -11,14 +11,17 @@ import { repin } from './procs.mjs';
 import { summariseProfile } from './profile.mjs';
 import { TARGETS } from './targets.mjs';
 
-function describe(row) {
+export function describe(row) {
   if (row.error) return `ERROR ${row.error}`;
   const rss = row.peakRssMiB ? `, RSS ${row.peakRssMiB.toFixed(0)} MiB` : '';
   const cpu = Number.isFinite(row.proxyCpuPct)
     ? `, cpu ${row.proxyCpuPct.toFixed(0)}%${Number.isFinite(row.proxyCoresBusyPct) ? ` (core busy ${row.proxyCoresBusyPct.toFixed(0)}%)` : ''}${row.foreignCpuPct > 5 ? ` (foreign ${row.foreignCpuPct.toFixed(0)}%)` : ''}`
     : '';
   const errs = row.errors + row.non2xx > 0 ? `, errors ${row.errors} non2xx ${row.non2xx}` : '';
-  return `${Math.round(row.rps)} req/s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms${rss}${cpu}${errs}`;
+  const latency = Number.isFinite(row.p99Ms)
+    ? `p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`
+    : `mean ${row.meanMs?.toFixed(2)} ms`;
+  return `${Math.round(row.rps)} req/s, ${latency}${rss}${cpu}${errs}`;
 }
 
 export async function throughputSuite(scenarios, targets, ctx) {

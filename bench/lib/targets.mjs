@@ -29,7 +29,7 @@ async function startNode(label, script, opts, extraArgs = [], nodeFlags = []) {
 async function startNative(label, build, opts) {
   const dir = mkdtempSync(join(tmpdir(), `helios-bench-${label}-`));
   const port = await freePort();
-  const { cmd, args } = build(dir, port, opts.upstreams, opts.threads ?? 1);
+  const { cmd, args } = build(dir, port, opts.upstreams, opts.threads ?? 1, opts.tls);
   const child = spawnPinned(opts.cpus, cmd, args);
   try {
     await waitForPort(port, child, label);
@@ -71,6 +71,9 @@ async function startHeliosCli(opts) {
     'logging:',
     '  level: silent',
     `workers: ${opts.threads}`,
+    ...(opts.tls
+      ? ['tls:', `  cert: ${opts.tls.cert}`, `  key: ${opts.tls.key}`, `http2: ${opts.tls.http2}`]
+      : []),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'helios.yaml'), yaml);
@@ -103,7 +106,8 @@ async function startHeliosCli(opts) {
 
 /**
  * name -> { label, kind, available(), start(opts) }
- * opts: { upstreams, cpus, threads, cli, admin, routes, profileDir }; `cli` runs Helios through its command.
+ * opts: { upstreams, cpus, threads, cli, admin, routes, tls, profileDir }; `cli` runs Helios through
+ * its command; `tls` = { cert, key, ca, http2 } terminates TLS (HTTP/2 too when `http2`).
  */
 export const TARGETS = {
   direct: {
@@ -122,8 +126,9 @@ export const TARGETS = {
     label: 'Helios',
     kind: 'helios',
     available: () => true,
+    // TLS is measured through the command too: certificates are read as users configure them.
     start: (opts) =>
-      opts.cli || opts.threads > 1
+      opts.cli || opts.threads > 1 || opts.tls
         ? startHeliosCli(opts)
         : startNode(
             'helios',
@@ -146,7 +151,16 @@ export const TARGETS = {
     label: '@fastify/http-proxy (undici)',
     kind: 'node-peer',
     available: () => true,
-    start: (opts) => startNode('fastify', 'fastify-proxy.mjs', opts, [], profFlags(opts)),
+    start: (opts) =>
+      startNode(
+        'fastify',
+        'fastify-proxy.mjs',
+        opts,
+        opts.tls
+          ? [`--tls=${opts.tls.cert},${opts.tls.key}`, ...(opts.tls.http2 ? ['--http2'] : [])]
+          : [],
+        profFlags(opts),
+      ),
   },
   'undici-bare': {
     label: 'reference: bare node:http + undici dispatch',
