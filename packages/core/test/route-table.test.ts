@@ -141,6 +141,39 @@ describe('RouteTable', () => {
     expect(at(req('', '/'))).toBe(7);
   });
 
+  it('tries a regex with a literal first segment only for paths in that segment', () => {
+    let tested = 0;
+    class CountingRegExp extends RegExp {
+      override test(input: string): boolean {
+        tested++;
+        return super.test(input);
+      }
+    }
+    const counted = (index: number, source: string, flags = ''): TestRoute => {
+      const r = route(index);
+      return {
+        index,
+        conditions: { ...r.conditions, pathRegex: new CountingRegExp(source, flags) },
+      };
+    };
+    const t = new RouteTable([
+      counted(0, '^/users/[0-9]+$'),
+      counted(1, '^/orders$'),
+      counted(2, '^/(users|orders)/x'), // no literal segment: tried everywhere
+      counted(3, '^/users/', 'i'), // case-insensitive: tried everywhere
+      counted(4, '^/admin/|^/backoffice'), // alternation: the anchor binds the first branch only
+      route(5),
+    ]);
+    expect(t.match(req('h', '/small'))?.index).toBe(5);
+    expect(tested).toBe(3);
+    tested = 0;
+    expect(t.match(req('h', '/users/42'))?.index).toBe(0);
+    expect(tested).toBe(1);
+    expect(t.match(req('h', '/orders'))?.index).toBe(1);
+    expect(t.match(req('h', '/USERS/1'))?.index).toBe(3);
+    expect(t.match(req('h', '/backoffice'))?.index).toBe(4);
+  });
+
   it('answers undefined when nothing matches (no catch-all)', () => {
     const t = new RouteTable([route(0, { host: 'a.test' })]);
     expect(t.match(req('b.test', '/'))).toBeUndefined();
@@ -149,12 +182,38 @@ describe('RouteTable', () => {
   it('agrees with trying every route in order, for any routes and requests', () => {
     const host = fc.constantFrom('a.test', 'b.test', 'x.a.test', 'y.x.a.test', 'c.test');
     const pattern = fc.constantFrom('a.test', 'b.test', '*.a.test', '*.x.a.test', 'c.test');
-    const path = fc.constantFrom('/', '/v1', '/v1/x', '/v10', '/s', '/s/t', '/u/1');
+    const path = fc.constantFrom(
+      '/',
+      '/v1',
+      '/v1/x',
+      '/v10',
+      '/s',
+      '/s/t',
+      '/u/1',
+      '/v1x/',
+      '/V1/',
+    );
+    // Regexes a literal first segment can be read from, and the ones it cannot (optional slash,
+    // alternation, quantified literal, unanchored, escaped slashes).
+    const regex = fc.constantFrom(
+      '^/v1/',
+      '^/v1$',
+      '^/v1/?$',
+      '^/v1/?',
+      '^/s|^/u',
+      '^/v1/|^/s',
+      '^/v1x?/',
+      '^\\/v1\\/',
+      '/v1',
+      '^/u/[0-9]+$',
+      '^/v1/*',
+    );
     const cond = fc.record(
       {
         host: fc.oneof(pattern, fc.array(pattern, { minLength: 1, maxLength: 2 })),
         path: path,
         pathPrefix: path,
+        pathRegex: regex,
         methods: fc.constant(['POST']),
       },
       { requiredKeys: [] },

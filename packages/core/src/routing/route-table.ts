@@ -154,9 +154,26 @@ export function firstSegment(path: string): string {
 /** The first segment a route's path condition requires, or `undefined` if it needs none. */
 function requiredSegment(c: RouteConditions): string | undefined {
   const path = c.path ?? c.pathPrefix;
-  if (path === undefined || path === '/') return undefined;
+  if (path === undefined) return c.pathRegex === undefined ? undefined : regexSegment(c.pathRegex);
+  if (path === '/') return undefined;
   // An exact path `/` needs the empty segment; a prefix `/v1` needs `v1`.
   return firstSegment(path);
+}
+
+/** `^/` + a literal first segment + a mandatory `/` (or `\/`) or the end `$`. */
+const LITERAL_FIRST_SEGMENT = /^\^(?:\/|\\\/)([A-Za-z0-9_~-]+)(?:\/|\\\/|\$)(?![?*{])/;
+
+/**
+ * The first segment a path regex can only match with, when its source says so plainly: anchored
+ * at the start, a literal segment, then a slash or the end that no quantifier makes optional
+ * (`^/users/[0-9]+$` needs `users`). Regexes with alternation or flags that change what the
+ * literal matches are left generic, so they are tried on every request as before.
+ */
+function regexSegment(regex: RegExp): string | undefined {
+  if (regex.flags.includes('i') || regex.flags.includes('m') || regex.source.includes('|')) {
+    return undefined;
+  }
+  return LITERAL_FIRST_SEGMENT.exec(regex.source)?.[1];
 }
 
 function bucket<R extends Routable>(routes: readonly R[]): Bucket<R> {
