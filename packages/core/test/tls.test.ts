@@ -243,6 +243,20 @@ describe('TLS termination', () => {
     expect(logger.entries.some((e) => e.msg === 'TLS handshake failed')).toBe(true);
   });
 
+  it('closes a connection that never finishes its handshake after timeouts.clientHeader', async () => {
+    const { port, logger } = await start(
+      await configFile(`${SITE}timeouts: { clientHeader: 300ms }\n`),
+    );
+    // Node's own default would keep it open for 120 s, far past this test's timeout.
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = netConnect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(true));
+    });
+    expect(closed).toBe(true);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
   it('relays a WebSocket upgrade on a TLS listener', async () => {
     await fleet?.close();
     fleet = await startBackends({ count: 1 });

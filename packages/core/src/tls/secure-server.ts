@@ -24,6 +24,9 @@ export function createSecureListenerServer(
     ...httpOptions,
     ...ListenerCertificates.serverOptions(listener.tls, certificates),
     ALPNProtocols: ['http/1.1'],
+    // A client that opens the connection and never finishes the handshake is a slowloris
+    // before the HTTP layer (and its header timeout) ever sees it: same bound (Node: 120 s).
+    handshakeTimeout: httpOptions.headersTimeout,
   });
   return { server, certificates };
 }
