@@ -319,6 +319,23 @@ describe('TLS termination', () => {
     expect(await san()).toContain('renewed.localhost');
   });
 
+  it('a reload turns mutual TLS on and off for new handshakes', async () => {
+    const { proxy, port } = await start(await configFile(SITE));
+    expect(await handshake(port, { servername: 'localhost' })).toBe('served');
+    proxy.reload(
+      await configFile(
+        'port: 0\ntls: { cert: site.pem, key: site-key.pem, clientAuth: { ca: ca.pem } }\n',
+        'mtls.yaml',
+      ),
+    );
+    expect(await handshake(port, { servername: 'localhost' })).not.toBe('served');
+    const cert = await readFile(join(pki.dir, 'client.pem'), 'utf8');
+    const key = await readFile(join(pki.dir, 'client-key.pem'), 'utf8');
+    expect(await handshake(port, { servername: 'localhost', cert, key })).toBe('served');
+    proxy.reload(await configFile(SITE, 'plain.yaml'));
+    expect(await handshake(port, { servername: 'localhost' })).toBe('served');
+  });
+
   it('a reload whose TLS settings OpenSSL refuses changes nothing', async () => {
     const config = await configFile(SITE);
     const { proxy, port } = await start(config);
