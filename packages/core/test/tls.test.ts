@@ -12,8 +12,10 @@ import { promisify } from 'node:util';
 import { createTestCertificateAuthority, type Fleet, startBackends } from '@helios/test-backends';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { resolveConfig } from '../src/config/parse.js';
 import type { HeliosConfig } from '../src/config/types.js';
 import { createProxy, type HeliosProxy } from '../src/proxy.js';
+import { loadTlsMaterial } from '../src/tls/load-material.js';
 import { captureLogger } from './helpers/logger.js';
 import { TestRoundRobin } from './helpers/strategy.js';
 import { createPki, httpsRequest, type Pki } from './helpers/tls.js';
@@ -345,6 +347,27 @@ describe('TLS termination', () => {
     material.certificates[0] = { cert: 'not a certificate', key: 'nope', names: [] };
     expect(() => proxy.reload(broken)).toThrow();
     expect((await httpsRequest(port, { ca })).peer).toBe('localhost');
+  });
+});
+
+describe('TLS from code', () => {
+  it('createProxy refuses a TLS config whose files were not read; loadTlsMaterial reads them', async () => {
+    fleet = await startBackends({ count: 1, behaviour: { latency: 0 } });
+    const config = resolveConfig({
+      port: 0,
+      host: '127.0.0.1',
+      tls: { cert: 'site.pem', key: 'site-key.pem' },
+      backends: fleet.urls,
+    });
+    expect(() => createProxy({ config, strategy: new TestRoundRobin() })).toThrow(
+      expect.objectContaining({ code: 'HELIOS_TLS_NOT_LOADED' }),
+    );
+    const loaded = await loadTlsMaterial(config, pki.dir);
+    expect(loaded.issues).toEqual([]);
+    const { port } = await start(loaded.config);
+    expect((await httpsRequest(port, { ca })).peer).toBe('localhost');
+    const missing = await loadTlsMaterial(config, join(pki.dir, 'nowhere'));
+    expect(missing.issues.map((i) => i.path.join('.'))).toEqual(['tls.cert', 'tls.key']);
   });
 });
 
