@@ -229,7 +229,9 @@ describe('TLS termination', () => {
       socket.on('error', () => undefined);
       socket.on('close', () => resolve(data));
     });
-    expect(plain).not.toContain('200');
+    // As nginx does: a plain-HTTP answer that says why, then the connection closes.
+    expect(plain).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(plain).toContain('This port speaks HTTPS: use an https:// URL.');
     await new Promise<void>((resolve) => {
       const socket = netConnect(port, '127.0.0.1', () => {
         socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3]));
