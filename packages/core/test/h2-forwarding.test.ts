@@ -9,7 +9,7 @@ import { type EchoReport, type Fleet, startBackends } from '@helios/test-backend
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../src/request-record.js';
 import { startCustomBackend } from './helpers/custom-backend.js';
-import { h2connect, h2request, h2response, startTlsFront } from './helpers/h2.js';
+import { h2connect, h2request, h2response, tlsFront, withTls } from './helpers/h2.js';
 import { useHarness, waitFor } from './helpers/harness.js';
 
 const h = useHarness();
@@ -20,9 +20,8 @@ afterEach(async () => {
 });
 
 async function h2proxy(urls: readonly string[], overrides = {}) {
-  const started = await h.start(urls, overrides);
-  const front = await startTlsFront(started.proxy);
-  h.cleanup(() => front.close());
+  const started = await h.start(urls, overrides, { configure: (c) => withTls(c) });
+  const front = await tlsFront(started);
   const session = await h2connect(front);
   h.cleanup(() => session.destroy());
   return { ...started, front, session };

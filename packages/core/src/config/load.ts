@@ -1,8 +1,19 @@
-/** Reads helios.yaml from disk and parses it; a missing file is its own, clearly worded error. */
+/**
+ * Reads helios.yaml from disk and parses it, then reads the certificate files it names
+ * (relative to its directory); a missing config file is its own, clearly worded error, and a
+ * bad certificate is an issue at the key that names it, like any other.
+ */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { loadTlsMaterial } from '../tls/load-material.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
-import { type ConfigParseOptions, type ParsedConfig, parseConfigDetailed } from './parse.js';
+import {
+  type ConfigParseOptions,
+  type ParsedConfig,
+  parseConfigSource,
+  positioned,
+} from './parse.js';
 import type { HeliosConfig } from './types.js';
 
 export async function loadConfig(
@@ -41,5 +52,13 @@ export async function loadConfigDetailed(
       { cause: error },
     );
   }
-  return parseConfigDetailed(text, path, env, options);
+  const { config, warnings, source } = parseConfigSource(text, path, env, options);
+  const loaded = await loadTlsMaterial(config, dirname(path));
+  if (loaded.issues.length > 0) {
+    const issues = positioned(loaded.issues, path, source).sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
+    throw new ConfigError('HELIOS_CONFIG_INVALID', path, issues);
+  }
+  return { config: loaded.config, warnings };
 }

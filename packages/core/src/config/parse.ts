@@ -106,6 +106,17 @@ export function parseConfigDetailed(
   env: Env = process.env,
   options: ConfigParseOptions = {},
 ): ParsedConfig {
+  const { config, warnings } = parseConfigSource(text, file, env, options);
+  return { config, warnings };
+}
+
+/** `parseConfigDetailed`, and the parsed YAML for positioning later checks (certificates). */
+export function parseConfigSource(
+  text: string,
+  file: string,
+  env: Env,
+  options: ConfigParseOptions,
+): ParsedConfig & { source: YamlSource } {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
   if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
@@ -123,6 +134,7 @@ export function parseConfigDetailed(
     return {
       config: result.value,
       warnings: positioned(routeWarnings(result.value), file, source),
+      source,
     };
   }
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
@@ -131,11 +143,6 @@ export function parseConfigDetailed(
   );
   throw new ConfigError('HELIOS_CONFIG_INVALID', file, issues);
 }
-
-/**
- * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
- * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
- */
 
 /**
  * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
@@ -150,8 +157,21 @@ export function parseConfig(
   return parseConfigDetailed(text, file, env, options).config;
 }
 
-/** Warnings with the position of what they are about. */
-function positioned(warnings: ConfigWarning[], file: string, source: YamlSource): ConfigIssue[] {
+/** Warnings (or later checks' issues) with the position of what they are about. */
+export function positioned(
+  warnings: readonly ConfigWarning[],
+  file: string,
+  source: YamlSource | undefined,
+): ConfigIssue[] {
+  if (source === undefined) {
+    return warnings.map((w) => ({
+      file,
+      line: 0,
+      column: 0,
+      path: formatPath(w.path),
+      message: w.message,
+    }));
+  }
   return warnings.map((w) => {
     const { line, column } = positionOf(source, locate(source, w.path));
     return { file, line, column, path: formatPath(w.path), message: w.message };
