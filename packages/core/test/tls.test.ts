@@ -91,6 +91,17 @@ describe('TLS termination', () => {
     expect(echo.headers['x-forwarded-proto']).toBe('https');
   });
 
+  it('{scheme} in a route is https on a TLS listener', async () => {
+    const { port } = await start(
+      await configFile(
+        `${SITE}routes:\n  - { match: { path: /old }, redirect: { to: "{scheme}://{host}/new", status: 301 } }\n  - { pool: default }\n`,
+      ),
+    );
+    const answer = await httpsRequest(port, { ca, path: '/old', headers: { host: 'shop.test' } });
+    expect(answer.status).toBe(301);
+    expect(answer.headers.location).toBe('https://shop.test/new');
+  });
+
   it('serves curl --http1.1 --cacert', async () => {
     const { port } = await start(await configFile(SITE));
     const { stdout } = await run('curl', [
