@@ -249,6 +249,29 @@ describe('HTTP/2 responses', () => {
     expect(again.headers[':status']).toBe(200);
   });
 
+  it('relays the Link fields of a 103 Early Hints before the final response', async () => {
+    const backend = await startCustomBackend((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      setTimeout(() => res.end('page'), 20);
+    });
+    h.cleanup(() => backend.close());
+    const { session } = await h2proxy([backend.url]);
+    const stream = session.request({ ':path': '/' });
+    const hints: unknown[] = [];
+    stream.on('headers', (headers) => hints.push([headers[':status'], headers.link]));
+    const res = await h2response(stream);
+    expect(hints).toEqual([[103, '</style.css>; rel=preload; as=style']]);
+    expect(res.body.toString()).toBe('page');
+  });
+
+  it('answers CONNECT with 405: Helios is not a forward proxy, over h2 either', async () => {
+    fleet = await startBackends({ count: 1 });
+    const { session } = await h2proxy(fleet.urls);
+    const res = await h2request(session, { ':method': 'CONNECT', ':authority': 'example.com:443' });
+    expect(res.headers[':status']).toBe(405);
+    expect(fleet.backend(1).stats.requests).toBe(0);
+  });
+
   it('retries an idempotent request on another backend over h2', async () => {
     fleet = await startBackends({ count: 2 });
     const { session } = await h2proxy(fleet.urls, { retries: 1 });
