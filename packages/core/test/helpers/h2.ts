@@ -8,6 +8,7 @@ import {
   type ClientHttp2Stream,
   connect,
   type IncomingHttpHeaders,
+  type IncomingHttpStatusHeader,
   type OutgoingHttpHeaders,
 } from 'node:http2';
 import {
@@ -76,7 +77,7 @@ export async function tlsFront(started: Started): Promise<TlsFront> {
 }
 
 export interface H2Response {
-  headers: IncomingHttpHeaders;
+  headers: IncomingHttpHeaders & IncomingHttpStatusHeader;
   body: Buffer;
   trailers: IncomingHttpHeaders | undefined;
 }
@@ -92,7 +93,7 @@ export function h2connect(front: TlsFront): Promise<ClientHttp2Session> {
 /** Reads a stream's whole response. Rejects on a reset (`err.code` ERR_HTTP2_STREAM_ERROR). */
 export function h2response(stream: ClientHttp2Stream): Promise<H2Response> {
   return new Promise((resolve, reject) => {
-    let headers: IncomingHttpHeaders = {};
+    let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
     let trailers: IncomingHttpHeaders | undefined;
     const chunks: Buffer[] = [];
     stream.on('response', (h) => {
