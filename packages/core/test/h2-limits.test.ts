@@ -174,6 +174,33 @@ describe('HTTP/2 rapid reset (CVE-2023-44487)', () => {
     expect(res.headers[':status']).toBe(200);
   });
 
+  it("closes the session of Node's http2 client cancelling streams mid-response in a loop", async () => {
+    const { session, front } = await h2proxy(
+      { limits: { maxConcurrentStreams: 10 } },
+      { echo: false, streamBytes: 1024 * 1024 },
+    );
+    session.on('error', () => {});
+    const goaway = new Promise<number>((resolve) =>
+      session.once('goaway', (code) => resolve(code)),
+    );
+    let cancelled = 0;
+    while (!session.closed && !session.destroyed && cancelled < 1_000) {
+      const stream = session.request({ ':path': '/' });
+      stream.on('error', () => {});
+      await new Promise<void>((resolve) => {
+        stream.once('response', () => stream.close(constants.NGHTTP2_CANCEL));
+        stream.once('close', () => resolve());
+      });
+      cancelled++;
+    }
+    expect(await goaway).toBe(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    // 2 × maxConcurrentStreams resets are allowed; the next one ends the session.
+    expect(cancelled).toBeLessThan(30);
+    const other = await h2connect(front);
+    h.cleanup(() => other.destroy());
+    expect((await h2request(other, { ':path': '/' })).headers[':status']).toBe(200);
+  });
+
   it('lets a client cancel a few streams now and then without losing its session', async () => {
     const { session } = await h2proxy({}, { echo: false, latency: 50 });
     for (let round = 0; round < 3; round++) {
