@@ -347,7 +347,9 @@ export class HeliosProxy extends EventEmitter {
    * effect, if the new generation cannot be built). Requests in flight finish on the pools they
    * started on; pools of unchanged backends are reused; removed pools close in the background
    * once their requests end, so a long download never delays the swap or a later reload;
-   * upgraded connections are untouched. `port`, `host` and `limits.maxHeaderSize` need a restart.
+   * upgraded connections are untouched. TLS listeners take the new certificates and TLS
+   * settings for new handshakes. `port`, `host`, the set of listeners and `limits.maxHeaderSize`
+   * need a restart.
    */
   reload(config: HeliosConfig, strategy?: Strategy): void {
     const factories: PoolFactories =
