@@ -81,6 +81,34 @@ describe('HTTP/2 drain and reload', () => {
   });
 });
 
+describe('HTTP/2 idle connections', () => {
+  it('closes a session idle for timeouts.clientIdle with GOAWAY, never one with a stream in service', async () => {
+    const fleet = await backends(1, { latency: 600 });
+    const started = await h.start(
+      fleet.urls,
+      { timeouts: { clientIdle: 200 } },
+      { configure: (c) => withTls(c) },
+    );
+    const session = await h2connect(await tlsFront(started));
+    session.on('error', () => {});
+    const events: string[] = [];
+    const goaway = new Promise<number>((resolve) =>
+      session.once('goaway', (code) => {
+        events.push('goaway');
+        resolve(code);
+      }),
+    );
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    // Three times longer than the idle limit, with nothing on the wire while the backend thinks.
+    const slow = await h2request(session, { ':path': '/slow' });
+    events.push('response');
+    expect(slow.headers[':status']).toBe(200);
+    expect(await goaway).toBe(0);
+    await closed;
+    expect(events).toEqual(['response', 'goaway']);
+  });
+});
+
 describe('real clients on one TLS port', () => {
   it('curl --http2 and curl --http1.1 on the same port, each recorded with its version', async () => {
     const fleet = await backends(1);

@@ -117,6 +117,14 @@ describe('HTTP/2 head limits', () => {
     expect(long.headers[':status']).toBe(414);
     const ok = await h2request(session, { ':path': '/', 'x-small': 'a'.repeat(1_000) });
     expect(ok.headers[':status']).toBe(200);
+    // Far past SETTINGS_MAX_HEADER_LIST_SIZE: refused (by Helios or nghttp2), session intact.
+    const huge = await h2request(session, { ':path': '/', 'x-huge': 'a'.repeat(100_000) }).then(
+      (r) => r.headers[':status'],
+      (e: { rstCode?: number; code?: string }) => `refused ${e.rstCode ?? e.code}`,
+    );
+    expect(huge).not.toBe(200);
+    const after = await h2request(session, { ':path': '/' });
+    expect(after.headers[':status']).toBe(200);
   });
 
   it('advertises limits.maxConcurrentStreams and never runs more streams at once', async () => {
