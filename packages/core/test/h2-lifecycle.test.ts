@@ -63,6 +63,25 @@ describe('HTTP/2 drain and reload', () => {
     await sessionClosed;
   });
 
+  it('cuts a stream still open when timeouts.drain runs out: the client sees it fail, not end', async () => {
+    const fleet = await backends(1, { latency: 5_000 });
+    const started = await h.start(
+      fleet.urls,
+      { timeouts: { drain: 200 } },
+      { configure: (c) => withTls(c) },
+    );
+    const session = await h2connect(await tlsFront(started));
+    session.on('error', () => {});
+    const stuck = h2request(session, { ':path': '/stuck' }).then(
+      () => 'completed',
+      () => 'failed',
+    );
+    await waitFor(() => started.proxy.inFlightRequests === 1, 5_000, 'the request to start');
+    await started.proxy.close();
+    expect(await stuck).toBe('failed');
+    expect(started.proxy.inFlightRequests).toBe(0);
+  });
+
   it('keeps a live session across a reload and sends its next request to the new backends', async () => {
     const first = await backends(1);
     const second = await backends(1);
