@@ -1,8 +1,9 @@
 /**
  * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
  * forwards, reloads and drains. It wires the listener to the current generation (pools, routes:
- * generation.ts); the per-request work lives in exchange.ts and its two kinds, http-exchange.ts
- * and upgrade-exchange.ts.
+ * generation.ts); the per-request work lives in exchange.ts and its kinds, http-exchange.ts,
+ * upgrade-exchange.ts and, for HTTP/2 clients of TLS listeners, h2-exchange.ts (sessions from
+ * h2-listener.ts, handed over by ALPN in tls/secure-server.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
