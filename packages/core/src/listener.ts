@@ -17,6 +17,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { ListenerConfig } from './config/listener-schema.js';
 import type { TlsConfig } from './config/tls-schema.js';
 import type { HeliosConfig } from './config/types.js';
@@ -33,6 +34,8 @@ export interface ListenerHandlers {
   connection(socket: Socket): void;
   /** A client socket's idle timer fired (Node destroys it unless someone handles this). */
   timeout(socket: Socket): void;
+  /** A TLS connection whose ALPN chose `h2` (listeners with `http2` only). */
+  h2?: ((socket: TLSSocket) => void) | undefined;
 }
 
 /** How often Node checks header timeouts: often enough for short limits, rarely otherwise. */
@@ -68,6 +71,7 @@ export function createListener(
     ({ server, certificates } = createSecureListenerServer(
       options,
       listener as ListenerConfig & { tls: TlsConfig },
+      handlers.h2,
     ));
     server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket) => {
       onHandshakeError(err, socket, logger);

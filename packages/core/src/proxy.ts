@@ -1,13 +1,20 @@
 /**
  * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
  * forwards, reloads and drains. It wires the listener to the current generation (pools, routes:
- * generation.ts); the per-request work lives in exchange.ts and its two kinds, http-exchange.ts
- * and upgrade-exchange.ts.
+ * generation.ts); the per-request work lives in exchange.ts and its kinds, http-exchange.ts,
+ * upgrade-exchange.ts and, for HTTP/2 clients of TLS listeners, h2-exchange.ts (sessions from
+ * h2-listener.ts, handed over by ALPN in tls/secure-server.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  type Http2Server,
+  constants as h2constants,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Server as TlsServer } from 'node:tls';
+import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import type { Pool } from 'undici';
 import type { Backend } from './backend.js';
 import type { ListenerConfig } from './config/listener-schema.js';
@@ -19,6 +26,10 @@ import { ProxyErrorCode } from './error-codes.js';
 import { writeRawError } from './error-response.js';
 import { HeliosError } from './errors.js';
 import { nextGeneration, type PoolFactories } from './generation.js';
+import { H2Exchange } from './h2-exchange.js';
+import { applyH2Settings, createH2Listener } from './h2-listener.js';
+import { H2RequestHead } from './h2-request-head.js';
+import type { H2Session } from './h2-session.js';
 import type { HealthHooks } from './health-hooks.js';
 import { HttpExchange } from './http-exchange.js';
 import { applyServerTimeouts, createListener, type ListenerHandlers } from './listener.js';
@@ -112,6 +123,9 @@ export class HeliosProxy extends EventEmitter {
   readonly #rt: Runtime;
   readonly #factories: PoolFactories;
   readonly #servers: ServerEntry[];
+  /** HTTP/2 sessions of every TLS listener whose ALPN chose `h2` (one factory for all). */
+  readonly #h2: Http2Server;
+  readonly #h2Sessions = new Set<H2Session>();
   readonly #sockets = new Set<Socket>();
   readonly #tunnels = new Set<Socket>();
   /** Pools of backends a reload removed, closing once their requests end. */
@@ -130,6 +144,19 @@ export class HeliosProxy extends EventEmitter {
     const { generation } = nextGeneration(config, this.#factories, undefined);
     this.#rt = new Runtime(generation, logger, this);
 
+    this.#h2 = createH2Listener(
+      config,
+      {
+        stream: (stream, headers, raw, session) => this.#h2Stream(stream, headers, raw, session),
+        session: (session: H2Session) => {
+          this.#h2Sessions.add(session);
+          session.session.once('close', () => this.#h2Sessions.delete(session));
+          // Negotiated while the drain began: GOAWAY at once, as the drain did to the others.
+          if (this.#rt.draining) session.session.close();
+        },
+      },
+      logger,
+    );
     this.#servers = config.listeners.map((listener) => this.#createServer(config, listener));
     // Events cost nothing unless someone listens: keep two flags in step with the listeners.
     this.on('newListener', (event: string) => this.#trackListeners(event, 1));
@@ -162,6 +189,9 @@ export class HeliosProxy extends EventEmitter {
         // Between requests the timer is Node's keep-alive timeout: close, as Node would.
         if (exchange === undefined) socket.destroy();
         else exchange.clientTimedOut();
+      },
+      h2: (socket: TLSSocket) => {
+        this.#h2.emit('connection', socket);
       },
     };
     if (listener.redirectToHttps) {
@@ -331,6 +361,7 @@ export class HeliosProxy extends EventEmitter {
     const next = nextGeneration(config, factories, this.#rt.current, strategy !== undefined);
     this.#swapCertificates(config);
     for (const { server } of this.#servers) applyServerTimeouts(server, config);
+    applyH2Settings(this.#h2, config);
     this.#rt.current = next.generation;
     for (const upstream of next.retired) {
       // Requests waiting for a retired backend choose again under the new config.
@@ -382,6 +413,7 @@ export class HeliosProxy extends EventEmitter {
       runtime: this.#rt,
       sockets: this.#sockets,
       tunnels: this.#tunnels,
+      h2Sessions: this.#h2Sessions,
       timeout: this.#rt.current.config.timeouts.drain,
       // Retired pools too: a drain that times out must cut their requests as well.
       pools: () => [...this.#upstreams().map((u) => u.pool), ...this.#retiring],
@@ -405,6 +437,25 @@ export class HeliosProxy extends EventEmitter {
       return;
     }
     new UpgradeExchange(this.#rt, req, socket, head, this.#tunnels).start();
+  }
+
+  #h2Stream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    raw: string[],
+    session: H2Session,
+  ): void {
+    try {
+      const head = new H2RequestHead(headers, raw, session.session.socket as Socket);
+      new H2Exchange(this.#rt, stream, head, session).start();
+    } catch (err) {
+      // A bug must cost one stream, not the session or the process.
+      this.#rt.logger.error(
+        { err },
+        'internal error while handling an HTTP/2 stream; stream reset',
+      );
+      if (!stream.closed && !stream.destroyed) stream.close(h2constants.NGHTTP2_INTERNAL_ERROR);
+    }
   }
 
   #internalError(err: unknown, socket: Socket | null): void {

@@ -121,8 +121,11 @@ describe('TLS termination', () => {
     expect(JSON.parse(lines.slice(0, -1).join('\n')).headers['x-forwarded-proto']).toBe('https');
   });
 
-  it('offers only http/1.1 by ALPN while HTTP/2 is not served', async () => {
-    const { port } = await start(await configFile(SITE));
+  it.each([
+    ['h2 first (http2 defaults to true with tls)', '', 'h2'],
+    ['only http/1.1 with http2: false', 'http2: false\n', 'http/1.1'],
+  ])('offers by ALPN: %s', async (_what, extra, expected) => {
+    const { port } = await start(await configFile(`${SITE}${extra}`));
     const protocol = await new Promise<string | false | null>((resolve, reject) => {
       const socket = tlsConnect({
         host: '127.0.0.1',
@@ -137,7 +140,7 @@ describe('TLS termination', () => {
       });
       socket.on('error', reject);
     });
-    expect(protocol).toBe('http/1.1');
+    expect(protocol).toBe(expected);
   });
 
   it('chooses the certificate by SNI; no SNI or an unknown name gets the first', async () => {
