@@ -26,6 +26,12 @@ export { heliosConfigSchema } from './config/schema.js';
 export { starterConfig } from './config/starter.js';
 export { closestMatch } from './config/suggest.js';
 export type * from './config/types.js';
+export { loadUpstreamTlsFiles, readUpstreamTlsFiles } from './config/upstream-tls-files.js';
+export type {
+  TlsFileRef,
+  UpstreamTlsConfig,
+  UpstreamTlsInput,
+} from './config/upstream-tls-schema.js';
 export { ProxyErrorCode } from './error-codes.js';
 export { HeliosError } from './errors.js';
 export type { HealthHooks } from './health-hooks.js';
@@ -47,3 +53,10 @@ export {
   type StrategySpec,
 } from './strategy-catalog.js';
 export type { UpgradeRecord } from './upgrade-exchange.js';
+export { type ConnectorOptions, createConnector } from './upstream-connector.js';
+export {
+  type UpstreamTlsOptions,
+  type UpstreamTransport,
+  upstreamTlsOptions,
+  upstreamTransport,
+} from './upstream-tls.js';

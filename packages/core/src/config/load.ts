@@ -1,9 +1,19 @@
-/** Reads helios.yaml from disk and parses it; a missing file is its own, clearly worded error. */
+/**
+ * Reads helios.yaml from disk and parses it, then the certificate files it names; a missing
+ * config file is its own, clearly worded error.
+ */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
-import { type ConfigParseOptions, type ParsedConfig, parseConfigDetailed } from './parse.js';
+import {
+  type ConfigParseOptions,
+  type ParsedConfig,
+  parseConfigSource,
+  positioned,
+} from './parse.js';
 import type { HeliosConfig } from './types.js';
+import { readUpstreamTlsFiles } from './upstream-tls-files.js';
 
 export async function loadConfig(
   path: string,
@@ -41,5 +51,15 @@ export async function loadConfigDetailed(
       { cause: error },
     );
   }
-  return parseConfigDetailed(text, path, env, options);
+  const { config, warnings, source } = parseConfigSource(text, path, env, options);
+  // Certificate and key files are read on every load (start, validate, reload), relative to
+  // the config file, so a renewed certificate is picked up by a reload.
+  const fileIssues = await readUpstreamTlsFiles(config, dirname(path));
+  if (fileIssues.length > 0) {
+    const issues = positioned(fileIssues, path, source).sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
+    throw new ConfigError('HELIOS_CONFIG_INVALID', path, issues);
+  }
+  return { config, warnings };
 }

@@ -12,6 +12,7 @@ import { type ConfigWarning, routeWarnings } from './route-warnings.js';
 import { heliosConfigSchema } from './schema.js';
 import { catalogStrategySchema, isStrategySchema, withStrategyCatalog } from './strategy-schema.js';
 import type { HeliosConfig } from './types.js';
+import { upstreamWarnings } from './upstream-warnings.js';
 import { formatPath, locate, parseYaml, positionOf, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
 
@@ -96,16 +97,13 @@ function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean
   );
 }
 
-/**
- * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
- * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid.
- */
-export function parseConfigDetailed(
+/** `parseConfigDetailed` with the YAML source, to position what later steps find. */
+export function parseConfigSource(
   text: string,
   file: string,
   env: Env = process.env,
   options: ConfigParseOptions = {},
-): ParsedConfig {
+): ParsedConfig & { source: YamlSource } {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
   if (syntaxIssues.length > 0) throw new ConfigError('HELIOS_CONFIG_INVALID', file, syntaxIssues);
@@ -120,10 +118,8 @@ export function parseConfigDetailed(
   }
   const result = validate(data, file, source, options);
   if (result.ok && envIssues.length === 0) {
-    return {
-      config: result.value,
-      warnings: positioned(routeWarnings(result.value), file, source),
-    };
+    const warnings = [...routeWarnings(result.value), ...upstreamWarnings(result.value)];
+    return { config: result.value, warnings: positioned(warnings, file, source), source };
   }
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
   const issues = [...envIssues, ...schemaIssues].sort(
@@ -133,9 +129,19 @@ export function parseConfigDetailed(
 }
 
 /**
- * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
- * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
+ * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
+ * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid. Files the
+ * config names (`upstreamTls`) are not read here: `loadConfig` reads them.
  */
+export function parseConfigDetailed(
+  text: string,
+  file: string,
+  env: Env = process.env,
+  options: ConfigParseOptions = {},
+): ParsedConfig {
+  const { config, warnings } = parseConfigSource(text, file, env, options);
+  return { config, warnings };
+}
 
 /**
  * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
@@ -150,8 +156,12 @@ export function parseConfig(
   return parseConfigDetailed(text, file, env, options).config;
 }
 
-/** Warnings with the position of what they are about. */
-function positioned(warnings: ConfigWarning[], file: string, source: YamlSource): ConfigIssue[] {
+/** Warnings (or file problems) with the position of what they are about. */
+export function positioned(
+  warnings: ConfigWarning[],
+  file: string,
+  source: YamlSource,
+): ConfigIssue[] {
   return warnings.map((w) => {
     const { line, column } = positionOf(source, locate(source, w.path));
     return { file, line, column, path: formatPath(w.path), message: w.message };

@@ -22,6 +22,7 @@ import {
   retryBudgetSchema,
   upstreamTimeoutFields,
 } from './upstream-fields.js';
+import { upstreamHttp2Schema, upstreamTlsSchema } from './upstream-tls-schema.js';
 
 const PORT_EXPECTED = 'a port number from 1 to 65535 (0 picks a free port)';
 const portSchema = (description: string) =>
@@ -222,6 +223,8 @@ export const heliosConfigSchema = z
     retryBudget: retryBudgetSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     queue: queueSchema.prefault({}),
+    upstreamTls: upstreamTlsSchema.optional(),
+    upstreamHttp2: upstreamHttp2Schema.default(false),
     health: healthSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     accessLog: accessLogSchema,
