@@ -1,11 +1,13 @@
 /**
  * Graceful shutdown. Stop accepting, close idle keep-alive connections, answer what is in flight
- * with `Connection: close`, and wait for it up to the drain timeout; then cut whatever is left
+ * with `Connection: close` (HTTP/2 sessions get GOAWAY: streams already open finish, no new
+ * ones start), and wait for it up to the drain timeout; then cut whatever is left
  * (slow requests, upgraded tunnels), close the backend pools and stop the health hooks.
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Pool } from 'undici';
+import type { H2Session } from './h2-session.js';
 import type { HealthHooks } from './health-hooks.js';
 import type { Runtime } from './runtime.js';
 
@@ -14,6 +16,8 @@ export interface DrainOptions {
   runtime: Runtime;
   sockets: Set<Socket>;
   tunnels: Set<Socket>;
+  /** HTTP/2 sessions: GOAWAY at once, their open streams finish, then they close themselves. */
+  h2Sessions: Set<H2Session>;
   timeout: number;
   pools: () => Pool[];
   /** Every pool's health hooks, closed last. */
@@ -31,6 +35,7 @@ export async function drainServer(o: DrainOptions): Promise<void> {
     server.close(() => resolve());
   });
   server.closeIdleConnections();
+  for (const h2 of o.h2Sessions) h2.session.close();
 
   const finishedInTime = await waitForIdle(runtime, o.timeout, server);
   if (!finishedInTime) {
@@ -40,6 +45,7 @@ export async function drainServer(o: DrainOptions): Promise<void> {
     );
   }
   server.closeAllConnections();
+  for (const h2 of o.h2Sessions) h2.session.destroy();
   for (const socket of o.tunnels) socket.destroy();
   for (const socket of o.sockets) socket.destroy();
   const pools = o.pools();

@@ -10,15 +10,15 @@
  * the header pass's `RequestFacts`, the wait queue's `Waiter` and the `RequestRecord` events
  * carry: one allocation per request, no per-request closures.
  */
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Backend } from './backend.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { buildUpstreamHeaders, type RequestFacts } from './forwarded-headers.js';
-import type { PoolRuntime, Route } from './generation.js';
+import type { Generation, PoolRuntime, Route } from './generation.js';
 import { LENIENT_PARSER, strictHeadOk } from './lenient-parser.js';
+import type { RequestHead } from './request-head.js';
 import type { RequestRecord } from './request-record.js';
 import { originFormPath, targetAuthority } from './request-target.js';
 import { mayRetry } from './retry.js';
@@ -35,7 +35,7 @@ import type { Waiter, WaitQueue } from './wait-queue.js';
 /** Re-routing after a reload closed the chosen pool is bounded, like everything else. */
 const MAX_REROUTES = 3;
 
-export abstract class Exchange
+export abstract class Exchange<Req extends RequestHead = RequestHead>
   implements
     Dispatcher.DispatchHandler,
     RequestRecord,
@@ -72,7 +72,7 @@ export abstract class Exchange
   waitingIn: WaitQueue | undefined = undefined;
 
   protected readonly rt: Runtime;
-  protected readonly req: IncomingMessage;
+  protected readonly req: Req;
   /** The client connection (captured: Node clears `req.socket` once the response is done). */
   protected readonly socket: Socket;
   /** What undici sends; built once, reused by every attempt. */
@@ -100,7 +100,7 @@ export abstract class Exchange
   /** Set once Helios stops the exchange for the client's sake; no backend is blamed after. */
   #stopped: ProxyErrorCode | undefined;
 
-  constructor(rt: Runtime, req: IncomingMessage) {
+  constructor(rt: Runtime, req: Req) {
     this.rt = rt;
     this.req = req;
     this.socket = req.socket;
@@ -148,6 +148,11 @@ export abstract class Exchange
     return this.#scheme;
   }
 
+  /** RequestRecord: `1.1`, `1.0` or `2.0`. */
+  get httpVersion(): string {
+    return this.req.httpVersion;
+  }
+
   queryParam(name: string): string | undefined {
     this.#query ??= new URLSearchParams(this.queryPart);
     return this.#query.get(name) ?? undefined;
@@ -172,6 +177,16 @@ export abstract class Exchange
   /** Answer for a route that redirects or answers by itself (nothing was sent yet). */
   protected abstract respondDirect(status: number, headers: string[], body: Buffer): void;
 
+  /**
+   * What is wrong with the head before any other check, by protocol. HTTP/1: llhttp accepts
+   * HTTP/0.9 (`GET /a` with no version, headers still parsed) and 2.0 request lines.
+   */
+  protected headProblem(): ProxyErrorCode | undefined {
+    const major = this.req.httpVersionMajor;
+    if (major === 1) return undefined;
+    return major > 1 ? ProxyErrorCode.versionNotSupported : ProxyErrorCode.badRequest;
+  }
+
   // ---- the request head ----------------------------------------------------------------------
 
   /**
@@ -195,32 +210,7 @@ export abstract class Exchange
       this,
     );
     this.rt.requestStarted(this);
-    let refusal: ProxyErrorCode | undefined;
-    // llhttp accepts HTTP/0.9 (`GET /a` with no version, headers still parsed) and 2.0.
-    if (req.httpVersionMajor !== 1) {
-      refusal =
-        req.httpVersionMajor > 1 ? ProxyErrorCode.versionNotSupported : ProxyErrorCode.badRequest;
-    } else if (req.rawHeaders.length > limits.maxHeaderCount * 2) {
-      refusal = ProxyErrorCode.tooManyHeaders;
-    } else if (LENIENT_PARSER && !strictHeadOk(url, req.rawHeaders)) {
-      refusal = ProxyErrorCode.badRequest;
-    } else if (url.length > limits.maxUrlLength) {
-      refusal = ProxyErrorCode.urlTooLong;
-    } else if (url.includes('#')) {
-      // A fragment never belongs in a request target (RFC 9112 §3.2).
-      refusal = ProxyErrorCode.badRequest;
-    } else if (authority === undefined) {
-      refusal = ProxyErrorCode.badRequest;
-    } else if (this.problem !== undefined) {
-      refusal = this.problem;
-    } else if (this.host === '' && req.httpVersionMinor >= 1) {
-      refusal = ProxyErrorCode.badHost;
-    } else if (this.chunked && req.httpVersionMinor === 0) {
-      // RFC 9112 §6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; answer and close.
-      refusal = ProxyErrorCode.badFraming;
-    } else if (this.otherCoding) {
-      refusal = ProxyErrorCode.unsupportedCoding;
-    }
+    const refusal = this.#refusal(url, authority, limits);
     const path = refusal === undefined ? originFormPath(url) : undefined;
     if (path === undefined) {
       this.refuse(refusal ?? ProxyErrorCode.badRequest);
@@ -228,6 +218,29 @@ export abstract class Exchange
     }
     this.options = { path, method: this.method, headers };
     return headers;
+  }
+
+  /** Why the head cannot be served as received, checked in order; `undefined`: it can. */
+  #refusal(
+    url: string,
+    authority: string | undefined,
+    limits: Generation['config']['limits'],
+  ): ProxyErrorCode | undefined {
+    const req = this.req;
+    const problem = this.headProblem();
+    if (problem !== undefined) return problem;
+    if (req.rawHeaders.length > limits.maxHeaderCount * 2) return ProxyErrorCode.tooManyHeaders;
+    if (LENIENT_PARSER && !strictHeadOk(url, req.rawHeaders)) return ProxyErrorCode.badRequest;
+    if (url.length > limits.maxUrlLength) return ProxyErrorCode.urlTooLong;
+    // A fragment never belongs in a request target (RFC 9112 §3.2).
+    if (url.includes('#')) return ProxyErrorCode.badRequest;
+    if (authority === undefined) return ProxyErrorCode.badRequest;
+    if (this.problem !== undefined) return this.problem;
+    if (this.host === '' && req.httpVersionMinor >= 1) return ProxyErrorCode.badHost;
+    // RFC 9112 §6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; answer and close.
+    if (this.chunked && req.httpVersionMinor === 0) return ProxyErrorCode.badFraming;
+    if (this.otherCoding) return ProxyErrorCode.unsupportedCoding;
+    return undefined;
   }
 
   /**

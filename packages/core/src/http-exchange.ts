@@ -49,7 +49,7 @@ function onBodyEnd(this: TaggedRequest): void {
 /** A client that aborts mid-upload must not surface as an unhandled stream error. */
 function onRequestError(): void {}
 
-export class HttpExchange extends Exchange implements InService {
+export class HttpExchange extends Exchange<IncomingMessage> implements InService {
   readonly #res: TaggedResponse;
   readonly #expectContinue: boolean;
   #limiter: BodyLimiter | undefined;

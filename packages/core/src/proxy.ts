@@ -6,7 +6,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  type Http2Server,
+  constants as h2constants,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Pool } from 'undici';
 import type { Backend } from './backend.js';
 import type { PoolConfig } from './config/pools.js';
@@ -17,6 +24,10 @@ import { ProxyErrorCode } from './error-codes.js';
 import { writeRawError } from './error-response.js';
 import { HeliosError } from './errors.js';
 import { nextGeneration, type PoolFactories } from './generation.js';
+import { H2Exchange } from './h2-exchange.js';
+import { applyH2Settings, createH2Listener } from './h2-listener.js';
+import { H2RequestHead } from './h2-request-head.js';
+import type { H2Session } from './h2-session.js';
 import type { HealthHooks } from './health-hooks.js';
 import { HttpExchange } from './http-exchange.js';
 import { applyServerTimeouts, createListener } from './listener.js';
@@ -101,6 +112,9 @@ export class HeliosProxy extends EventEmitter {
   readonly #rt: Runtime;
   readonly #factories: PoolFactories;
   readonly #server: Server;
+  /** HTTP/2 sessions for TLS connections whose ALPN chose `h2` (see `accept`). */
+  readonly #h2: Http2Server;
+  readonly #h2Sessions = new Set<H2Session>();
   readonly #sockets = new Set<Socket>();
   readonly #tunnels = new Set<Socket>();
   /** Pools of backends a reload removed, closing once their requests end. */
@@ -144,6 +158,19 @@ export class HeliosProxy extends EventEmitter {
           // Between requests the timer is Node's keep-alive timeout: close, as Node would.
           if (exchange === undefined) socket.destroy();
           else exchange.clientTimedOut();
+        },
+      },
+      logger,
+    );
+    this.#h2 = createH2Listener(
+      config,
+      {
+        stream: (stream, headers, raw, session) => this.#h2Stream(stream, headers, raw, session),
+        session: (session: H2Session) => {
+          this.#h2Sessions.add(session);
+          session.session.once('close', () => this.#h2Sessions.delete(session));
+          // Negotiated while the drain began: GOAWAY at once, as the drain did to the others.
+          if (this.#rt.draining) session.session.close();
         },
       },
       logger,
@@ -215,10 +242,19 @@ export class HeliosProxy extends EventEmitter {
    * Serve a client connection accepted elsewhere instead of through `listen()`: a cluster
    * primary accepts every connection and passes the socket to a worker process. The socket must
    * not have been read from. After `close()` began, the socket is closed instead.
+   *
+   * A TLS socket whose handshake is done is served by what ALPN chose: `h2` as HTTP/2, anything
+   * else as HTTP/1.1, so one TLS port serves both.
    */
   accept(socket: Socket): void {
     if (this.#closing !== undefined) {
       socket.destroy();
+      return;
+    }
+    if ((socket as Partial<TLSSocket>).alpnProtocol === 'h2') {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      this.#h2.emit('connection', socket);
       return;
     }
     if (!this.#accepting) {
@@ -250,6 +286,7 @@ export class HeliosProxy extends EventEmitter {
     // Builds everything that can fail first: a reload that throws changes nothing.
     const next = nextGeneration(config, factories, this.#rt.current, strategy !== undefined);
     applyServerTimeouts(this.#server, config);
+    applyH2Settings(this.#h2, config);
     this.#rt.current = next.generation;
     for (const upstream of next.retired) {
       // Requests waiting for a retired backend choose again under the new config.
@@ -285,6 +322,7 @@ export class HeliosProxy extends EventEmitter {
       runtime: this.#rt,
       sockets: this.#sockets,
       tunnels: this.#tunnels,
+      h2Sessions: this.#h2Sessions,
       timeout: this.#rt.current.config.timeouts.drain,
       // Retired pools too: a drain that times out must cut their requests as well.
       pools: () => [...this.#upstreams().map((u) => u.pool), ...this.#retiring],
@@ -308,6 +346,25 @@ export class HeliosProxy extends EventEmitter {
       return;
     }
     new UpgradeExchange(this.#rt, req, socket, head, this.#tunnels).start();
+  }
+
+  #h2Stream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    raw: string[],
+    session: H2Session,
+  ): void {
+    try {
+      const head = new H2RequestHead(headers, raw, session.session.socket as Socket);
+      new H2Exchange(this.#rt, stream, head, session).start();
+    } catch (err) {
+      // A bug must cost one stream, not the session or the process.
+      this.#rt.logger.error(
+        { err },
+        'internal error while handling an HTTP/2 stream; stream reset',
+      );
+      if (!stream.closed && !stream.destroyed) stream.close(h2constants.NGHTTP2_INTERNAL_ERROR);
+    }
   }
 
   #internalError(err: unknown, socket: Socket | null): void {

@@ -8,6 +8,8 @@ import type { BackendView } from './backend.js';
 export interface RequestRecord {
   readonly id: string;
   readonly method: string;
+  /** The HTTP version the client spoke: `1.1`, `1.0` or `2.0` (HTTP/2). */
+  readonly httpVersion: string;
   /** Path and query exactly as the client sent them (origin form). */
   readonly path: string;
   readonly clientAddress: string;

@@ -119,3 +119,12 @@ export function latin1(v: Buffer | string | undefined): string {
   if (v === undefined) return '';
   return typeof v === 'string' ? v : v.toString('latin1');
 }
+
+const EMPTY: readonly string[] = [];
+
+/** Trailers as one flat `[name, value, ...]` list, whichever protocol the backend spoke. */
+export function trailerList(trailers: UpstreamTrailers): readonly (Buffer | string)[] {
+  if (trailers === null || trailers === undefined) return EMPTY;
+  if (Array.isArray(trailers)) return trailers;
+  return (objectTrailerPairs(trailers) ?? []).flat();
+}

@@ -50,7 +50,10 @@ function onClientDrain(this: TaggedSocket): void {
 }
 function ignore(): void {}
 
-export class UpgradeExchange extends Exchange implements RequestRecord, UpgradeRecord {
+export class UpgradeExchange
+  extends Exchange<IncomingMessage>
+  implements RequestRecord, UpgradeRecord
+{
   readonly protocol: string;
   readonly #client: TaggedSocket;
   readonly #head: Buffer;

@@ -40,6 +40,7 @@ describe('a minimal helios.yaml resolves with every default', () => {
       maxUrlLength: 8_192,
       maxConnections: 10_000,
       maxHeaderCount: 100,
+      maxConcurrentStreams: 100,
       bodyBuffer: 65_536,
     });
     expect(config.queue).toEqual({ maxPending: 1_024, timeout: 10_000 });

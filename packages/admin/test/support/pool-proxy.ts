@@ -66,6 +66,7 @@ export class PoolProxy extends EventEmitter implements AdminProxy {
     const record: RequestRecord = {
       id: `req-${++this.#sequence}`,
       method: request.method ?? 'GET',
+      httpVersion: '1.1',
       path: request.path ?? '/',
       clientAddress: '127.0.0.1',
       backend: request.backend,

@@ -88,6 +88,11 @@ const limitsSchema = z
       10_000,
       'Most header lines in a request; more gets 431 (never a silent drop).',
     ).default(100),
+    maxConcurrentStreams: wholeNumber(
+      1,
+      10_000,
+      'HTTP/2: most streams one client connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); a client resetting more than twice this many within 10 s is disconnected (rapid reset).',
+    ).default(100),
     bodyBuffer: bodyLimitFields.bodyBuffer().prefault('64KiB'),
     maxBodySize: bodyLimitFields.maxBodySize().optional(),
   })
