@@ -321,12 +321,16 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     this.upstreamMs = this.sinceDispatch();
     this.status = statusCode;
     const stream = this.#stream;
-    const noBody = statusCode === 204 || statusCode === 304 || this.method === 'HEAD';
+    let noBody = statusCode === 204 || statusCode === 304 || this.method === 'HEAD';
     try {
       const flat = buildClientHeaders(rawHeaders, this.id);
       if (statusCode === 204) dropContentLength(flat);
       this.responseRules?.apply(flat, this);
       const headers = h2ResponseHeaders(flat, statusCode);
+      // gRPC's Trailers-Only answer (an immediate error): one header block that ends the
+      // stream, carrying `grpc-status`. Sent as headers and then a trailer section, a gRPC
+      // client finds no status in the trailers and reports INTERNAL instead of the real one.
+      if (headers['grpc-status'] !== undefined) noBody = true;
       // Only a body of unknown length (chunked from the backend) can end in trailers.
       const trailers = !noBody && headers['content-length'] === undefined;
       stream.respond(headers, { endStream: noBody, waitForTrailers: trailers });
