@@ -60,9 +60,21 @@ function onBodyEnd(this: TaggedStream): void {
 function onWantTrailers(this: TaggedStream): void {
   this[kExchange]?.sendTrailers();
 }
-/** After the response: the client need not send the rest of its upload (RFC 9113 §8.1). */
+/**
+ * After the response: the client need not send the rest of its upload (RFC 9113 §8.1). Only if
+ * it is still sending: a client that finished meanwhile (a gRPC stream that half-closed before
+ * the server's status) must get the trailers, which a NO_ERROR reset would cut off.
+ */
 function onAnsweredEarly(this: TaggedStream): void {
-  if (!this.closed && !this.destroyed) this.close(NGHTTP2_NO_ERROR);
+  if (!this.closed && !this.destroyed && !this.readableEnded) this.close(NGHTTP2_NO_ERROR);
+}
+/**
+ * gRPC sends messages both ways on one request: holding its body until it ends (or fills
+ * `bodyBuffer`) would stall every client- or bidirectional-streaming call, so it is streamed
+ * from the first byte, as nginx's grpc_pass and Envoy do.
+ */
+function isGrpc(contentType: string | undefined): boolean {
+  return contentType?.startsWith('application/grpc') === true;
 }
 /** Stream errors (a peer's RST_STREAM with an error code) end the stream; 'close' follows. */
 function ignore(): void {}
@@ -117,7 +129,10 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     stream.on('end', onBodyEnd);
     this.#armTimer();
     const bufferLimit = pool.config.limits.bodyBuffer;
-    if (this.#unknownLength ? bufferLimit > 0 : this.contentLength <= bufferLimit) {
+    if (
+      !isGrpc(this.req.headers['content-type']) &&
+      (this.#unknownLength ? bufferLimit > 0 : this.contentLength <= bufferLimit)
+    ) {
       this.#chunks = [];
       this.#sendContinue();
       stream.on('data', onBodyData);

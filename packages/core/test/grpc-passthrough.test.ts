@@ -9,8 +9,10 @@
  * messages, HTTP/2 trailers) is what a proxy must carry, and protobuf adds nothing to that.
  */
 import {
+  type ClientDuplexStream,
   type ClientReadableStream,
   credentials,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   Metadata,
@@ -70,6 +72,15 @@ const definition = {
     responseSerialize: json.serialize,
     responseDeserialize: json.deserialize,
   },
+  chat: {
+    path: '/helios.test.Talk/Chat',
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: json.serialize,
+    requestDeserialize: json.deserialize,
+    responseSerialize: json.serialize,
+    responseDeserialize: json.deserialize,
+  },
 } satisfies ServiceDefinition;
 
 const TalkClient = makeGenericClientConstructor(definition, 'Talk');
@@ -82,6 +93,7 @@ interface TalkClientApi {
     cb: (err: ServiceError | null, reply?: Reply) => void,
   ): { on(event: 'status', fn: (s: { metadata: Metadata }) => void): void };
   count(ask: Ask): ClientReadableStream<Reply>;
+  chat(options?: { deadline?: number }): ClientDuplexStream<Ask, Reply>;
   close(): void;
 }
 
@@ -128,10 +140,16 @@ const count: handleServerStreamingCall<Ask, Reply> = (call) => {
   else call.end();
 };
 
+/** Bidirectional: one reply per message, as each arrives. */
+const chat: handleBidiStreamingCall<Ask, Reply> = (call) => {
+  call.on('data', (ask: Ask) => call.write({ text: `re: ${ask.text}` }));
+  call.on('end', () => call.end());
+};
+
 beforeAll(async () => {
   fx = await tlsFixture();
   grpcServer = new Server();
-  grpcServer.addService(definition, { say, count });
+  grpcServer.addService(definition, { say, count, chat });
   grpcPort = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync(
       '127.0.0.1:0',
@@ -153,9 +171,9 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function throughHelios(): Promise<{ client: TalkClientApi; proxy: HeliosProxy }> {
+async function throughHelios(extra = ''): Promise<{ client: TalkClientApi; proxy: HeliosProxy }> {
   const config = await fx.load(
-    `${YAML_HEAD}backends: [https://127.0.0.1:${grpcPort}]\nupstreamTls: { ca: ca.pem }\nupstreamHttp2: true\n`,
+    `${YAML_HEAD}backends: [https://127.0.0.1:${grpcPort}]\nupstreamTls: { ca: ca.pem }\nupstreamHttp2: true\n${extra}`,
   );
   const proxy = createProxy({ config, createStrategy: () => new TestRoundRobin() });
   cleanups.push(() => proxy.close());
@@ -242,5 +260,22 @@ describe('gRPC through Helios (upstreamHttp2)', () => {
     expect(late.err?.code).toBe(status.DEADLINE_EXCEEDED);
     // The client reset its stream; Helios aborted the upstream stream, the server saw it.
     await waitFor(() => cancelled > before, 3_000, 'the server call cancelled');
+  });
+
+  it('bidirectional streaming: each reply arrives before the next message is sent (no body buffering)', async () => {
+    const { client } = await throughHelios();
+    const call = client.chat({ deadline: Date.now() + 10_000 });
+    const replies: string[] = [];
+    const next = (): Promise<Reply> =>
+      new Promise((resolve) => call.once('data', (r: Reply) => resolve(r)));
+    for (const text of ['one', 'two', 'three']) {
+      const reply = next();
+      call.write({ text });
+      replies.push((await reply).text);
+    }
+    call.end();
+    const ended = await new Promise<{ code: number }>((resolve) => call.on('status', resolve));
+    expect(ended.code).toBe(status.OK);
+    expect(replies).toEqual(['re: one', 're: two', 're: three']);
   });
 });
