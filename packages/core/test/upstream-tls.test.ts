@@ -88,6 +88,21 @@ describe('https:// backends', () => {
     expect(f.backend(1).stats.requests).toBe(0);
   });
 
+  it('a handshake failure is retried on another backend (nothing was sent)', async () => {
+    const bad = await fleet({ count: 1, tls: fx.internal }); // wrong name for 127.0.0.1
+    const good = await fleet({ count: 1, tls: fx.server });
+    const config = await fx.load(
+      `${YAML_HEAD.replace('retries: 0', 'retries: 1')}backends: [${bad.urls[0]}, ${good.urls[0]}]\nupstreamTls: { ca: ca.pem }\n`,
+    );
+    const { port } = await start(config);
+    for (let i = 0; i < 4; i++) {
+      const res = await send(port, { method: 'POST', body: 'x' });
+      expect(res.status).toBe(200);
+    }
+    expect(good.backend(1).stats.requests).toBe(4);
+    expect(bad.backend(1).stats.requests).toBe(0);
+  });
+
   it('check the certificate against upstreamTls.servername when it is set', async () => {
     // The certificate names only api.internal; the URL says 127.0.0.1.
     const f = await fleet({ count: 1, tls: fx.internal });
