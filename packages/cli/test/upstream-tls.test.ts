@@ -82,6 +82,26 @@ describe('helios validate with upstreamTls', () => {
     expect(stderr).toContain('2 errors; not valid.');
   });
 
+  it('summarises how each pool dials its https:// backends', async () => {
+    const dir = await tempDir();
+    await files(dir);
+    const path = await writeConfig(
+      dir,
+      [
+        'port: 8080',
+        'backends: [https://10.0.0.7:8443]',
+        'upstreamTls: { ca: ca.pem, servername: api.internal, cert: client.pem, key: client-key.pem }',
+        'upstreamHttp2: true',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(['validate', '--config', path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '  backend TLS default   ca ca.pem, name api.internal, client cert client.pem, h2 or HTTP/1.1',
+    );
+  });
+
   it('accepts good files, and warns that upstreamHttp2 does nothing for http:// backends', async () => {
     const dir = await tempDir();
     await files(dir);

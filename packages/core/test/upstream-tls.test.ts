@@ -257,6 +257,25 @@ routes:
     expect(again.remotePort).toBe(first.remotePort);
   });
 
+  it('tells the pool’s health hooks the new transport only when it changed', async () => {
+    const f = await fleet({ count: 1, tls: fx.internal });
+    const seen: string[] = [];
+    const health: HealthHooks = {
+      update() {},
+      configureTransport(transport) {
+        seen.push(transport.tls.servername ?? '(none)');
+      },
+      close() {},
+    };
+    const yaml = (name: string) =>
+      single(f.urls[0] as string, `{ ca: ca.pem, servername: ${name} }`);
+    const { proxy } = await start(await fx.load(yaml('api.internal')), { health });
+    await proxy.reload(await fx.load(yaml('api.internal')));
+    expect(seen).toEqual([]);
+    await proxy.reload(await fx.load(yaml('other.internal')));
+    expect(seen).toEqual(['other.internal']);
+  });
+
   it('a renewed certificate file (same path, new contents) is read again on reload', async () => {
     const other = await (await import('@helios/test-backends')).createTestCertificateAuthority(
       'Second CA',
