@@ -5,7 +5,7 @@
  * Core asks for a pool's checker when the pool appears and keeps it while the pool exists.
  */
 import { EventEmitter } from 'node:events';
-import type { HealthHooks, Logger, PoolConfig } from '@helios/core';
+import { type HealthHooks, type Logger, type PoolConfig, upstreamTransport } from '@helios/core';
 import { createHealthChecker, type HealthTransition } from '@helios/health';
 
 /** A transition of one pool's checker. */
@@ -22,7 +22,13 @@ export function poolHealthFactory(
   events: HealthEvents,
 ): (pool: PoolConfig) => HealthHooks {
   return (pool) => {
-    const checker = createHealthChecker({ health: pool.health, backends: pool.backends, logger });
+    const checker = createHealthChecker({
+      health: pool.health,
+      backends: pool.backends,
+      logger,
+      // Probes of https:// backends trust what the proxy trusts (core reports later changes).
+      transport: upstreamTransport(pool),
+    });
     checker.on('transition', (t: HealthTransition) => {
       const tagged: PoolTransition = { ...t, pool: pool.name };
       events.emit('transition', tagged);

@@ -6,6 +6,7 @@
 export const ProxyErrorCode = {
   upstreamConnect: 'HELIOS_UPSTREAM_CONNECT',
   upstreamConnectTimeout: 'HELIOS_UPSTREAM_CONNECT_TIMEOUT',
+  upstreamTls: 'HELIOS_UPSTREAM_TLS',
   upstreamReset: 'HELIOS_UPSTREAM_RESET',
   upstreamTimeout: 'HELIOS_UPSTREAM_TIMEOUT',
   upstreamBodyBroken: 'HELIOS_UPSTREAM_BODY_BROKEN',
@@ -43,6 +44,7 @@ interface ErrorInfo {
 const INFO: Record<ProxyErrorCode, ErrorInfo> = {
   HELIOS_UPSTREAM_CONNECT: { status: 502, text: 'could not connect to the backend' },
   HELIOS_UPSTREAM_CONNECT_TIMEOUT: { status: 504, text: 'connecting to the backend timed out' },
+  HELIOS_UPSTREAM_TLS: { status: 502, text: 'the TLS handshake with the backend failed' },
   HELIOS_UPSTREAM_RESET: {
     status: 502,
     text: 'the backend closed the connection without answering',

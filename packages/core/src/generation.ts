@@ -6,7 +6,9 @@
  * Building the next generation reuses what did not change: a pool of the same name keeps its
  * strategy (and what it learned) unless its `strategy` section changed, its health hooks and
  * retry budget always, and each backend keeps its `Backend` (health, in-flight count) and, when
- * nothing about the connection changed, its undici pool and keep-alive sockets. Everything that
+ * nothing about the connection changed (timeouts, `maxConnections`, and for `https://` backends
+ * `upstreamTls`, the certificate files' contents and `upstreamHttp2`), its undici pool and
+ * keep-alive sockets. Everything that
  * can fail (building strategies, health hooks, routes) happens before anything running is
  * touched, so a reload that throws changes nothing.
  */
@@ -21,6 +23,7 @@ import { RouteTable } from './routing/route-table.js';
 import type { Strategy } from './strategy.js';
 import { TrustPolicy } from './trust-policy.js';
 import { Upstream, upstreamKey } from './upstream.js';
+import { type UpstreamTransport, upstreamTransport } from './upstream-tls.js';
 
 /** One pool in one generation. */
 export interface PoolRuntime {
@@ -32,6 +35,8 @@ export interface PoolRuntime {
   readonly backends: readonly Backend[];
   readonly health: HealthHooks | undefined;
   readonly budget: RetryBudget;
+  /** How its `https://` backends are dialled (also handed to health probes). */
+  readonly transport: UpstreamTransport;
 }
 
 export type Route = CompiledRoute<PoolRuntime>;
@@ -75,6 +80,7 @@ interface PoolPlan {
   health: HealthHooks | undefined;
   upstreams: Upstream[];
   reused: Set<Upstream>;
+  transport: UpstreamTransport;
 }
 
 /** Build the generation for `config`, reusing what it can of `previous`. */
@@ -146,13 +152,18 @@ function planPool(
   const strategy = keepStrategy
     ? (previous as PoolRuntime).strategy
     : factories.createStrategy(config);
+  const transport = poolTransport(config, previous);
   const byOrigin = new Map<string, Upstream>();
   for (const u of previous?.upstreams ?? []) byOrigin.set(u.backend.id, u);
   const upstreams: Upstream[] = [];
   const reused = new Set<Upstream>();
   config.backends.forEach((b, index) => {
     const old = byOrigin.get(b.url.origin);
-    if (old !== undefined && !reused.has(old) && old.key === upstreamKey(b, config.timeouts)) {
+    if (
+      old !== undefined &&
+      !reused.has(old) &&
+      old.key === upstreamKey(b, config.timeouts, transport)
+    ) {
       reused.add(old);
       upstreams.push(old);
       return;
@@ -165,13 +176,21 @@ function planPool(
       config.timeouts,
       config.queue,
       config.name,
+      transport,
       old?.backend,
     );
     created.push(upstream);
     upstreams.push(upstream);
   });
   const health = previous !== undefined ? previous.health : factories.createHealth(config);
-  return { config, previous, strategy, health, upstreams, reused };
+  return { config, previous, strategy, health, upstreams, reused, transport };
+}
+
+/** The pool's transport; the previous object when nothing changed (health keeps its agent). */
+function poolTransport(config: PoolConfig, previous: PoolRuntime | undefined): UpstreamTransport {
+  const next = upstreamTransport(config);
+  const before = previous?.transport;
+  return before !== undefined && before.fingerprint === next.fingerprint ? before : next;
 }
 
 function applyPlan(plan: PoolPlan): PoolRuntime {
@@ -186,6 +205,9 @@ function applyPlan(plan: PoolPlan): PoolRuntime {
   plan.strategy.update(backends);
   if (previous !== undefined && !sameJson(previous.config.health, config.health)) {
     plan.health?.configure?.(config.health, config.backends);
+  }
+  if (previous !== undefined && previous.transport !== plan.transport) {
+    plan.health?.configureTransport?.(plan.transport);
   }
   plan.health?.update(backends);
   let budget: RetryBudget;
@@ -203,5 +225,6 @@ function applyPlan(plan: PoolPlan): PoolRuntime {
     backends,
     health: plan.health,
     budget,
+    transport: plan.transport,
   };
 }

@@ -24,7 +24,13 @@ import type { PoolRuntime } from './generation.js';
 import type { H2RequestHead } from './h2-request-head.js';
 import { h2ResponseHeaders, h2Trailers } from './h2-response-headers.js';
 import type { H2Session } from './h2-session.js';
-import { buildClientHeaders, dropContentLength, latin1, rawList } from './response-headers.js';
+import {
+  buildClientHeaders,
+  dropContentLength,
+  latin1,
+  trailerList,
+  type UpstreamTrailers,
+} from './response-headers.js';
 import type { Runtime } from './runtime.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = constants;
@@ -54,9 +60,21 @@ function onBodyEnd(this: TaggedStream): void {
 function onWantTrailers(this: TaggedStream): void {
   this[kExchange]?.sendTrailers();
 }
-/** After the response: the client need not send the rest of its upload (RFC 9113 §8.1). */
+/**
+ * After the response: the client need not send the rest of its upload (RFC 9113 §8.1). Only if
+ * it is still sending: a client that finished meanwhile (a gRPC stream that half-closed before
+ * the server's status) must get the trailers, which a NO_ERROR reset would cut off.
+ */
 function onAnsweredEarly(this: TaggedStream): void {
-  if (!this.closed && !this.destroyed) this.close(NGHTTP2_NO_ERROR);
+  if (!this.closed && !this.destroyed && !this.readableEnded) this.close(NGHTTP2_NO_ERROR);
+}
+/**
+ * gRPC sends messages both ways on one request: holding its body until it ends (or fills
+ * `bodyBuffer`) would stall every client- or bidirectional-streaming call, so it is streamed
+ * from the first byte, as nginx's grpc_pass and Envoy do.
+ */
+function isGrpc(contentType: string | undefined): boolean {
+  return contentType?.startsWith('application/grpc') === true;
 }
 /** Stream errors (a peer's RST_STREAM with an error code) end the stream; 'close' follows. */
 function ignore(): void {}
@@ -111,7 +129,10 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     stream.on('end', onBodyEnd);
     this.#armTimer();
     const bufferLimit = pool.config.limits.bodyBuffer;
-    if (this.#unknownLength ? bufferLimit > 0 : this.contentLength <= bufferLimit) {
+    if (
+      !isGrpc(this.req.headers['content-type']) &&
+      (this.#unknownLength ? bufferLimit > 0 : this.contentLength <= bufferLimit)
+    ) {
       this.#chunks = [];
       this.#sendContinue();
       stream.on('data', onBodyData);
@@ -315,12 +336,16 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     this.upstreamMs = this.sinceDispatch();
     this.status = statusCode;
     const stream = this.#stream;
-    const noBody = statusCode === 204 || statusCode === 304 || this.method === 'HEAD';
+    let noBody = statusCode === 204 || statusCode === 304 || this.method === 'HEAD';
     try {
       const flat = buildClientHeaders(rawHeaders, this.id);
       if (statusCode === 204) dropContentLength(flat);
       this.responseRules?.apply(flat, this);
       const headers = h2ResponseHeaders(flat, statusCode);
+      // gRPC's Trailers-Only answer (an immediate error): one header block that ends the
+      // stream, carrying `grpc-status`. Sent as headers and then a trailer section, a gRPC
+      // client finds no status in the trailers and reports INTERNAL instead of the real one.
+      if (headers['grpc-status'] !== undefined) noBody = true;
       // Only a body of unknown length (chunked from the backend) can end in trailers.
       const trailers = !noBody && headers['content-length'] === undefined;
       stream.respond(headers, { endStream: noBody, waitForTrailers: trailers });
@@ -357,12 +382,13 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     return false;
   }
 
-  onComplete(rawTrailers: Buffer[] | string[] | null): void {
-    if (!this.done) this.#complete(rawTrailers);
+  /** `trailers`: a raw list from an HTTP/1.1 backend, an object from an HTTP/2 one (gRPC). */
+  onComplete(trailers: UpstreamTrailers): void {
+    if (!this.done) this.#complete(trailers);
   }
 
-  #complete(rawTrailers: Buffer[] | string[] | null): void {
-    this.#trailers = h2Trailers(rawList(rawTrailers));
+  #complete(rawTrailers: UpstreamTrailers): void {
+    this.#trailers = h2Trailers(trailerList(rawTrailers));
     const stream = this.#stream;
     if (!stream.writableEnded) stream.end();
     this.endAttempt(this.status, undefined);

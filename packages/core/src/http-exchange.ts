@@ -20,8 +20,8 @@ import {
   buildClientHeaders,
   dropContentLength,
   latin1,
-  rawList,
   trailerPairs,
+  type UpstreamTrailers,
 } from './response-headers.js';
 import type { Runtime } from './runtime.js';
 
@@ -353,12 +353,13 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
     return false;
   }
 
-  onComplete(rawTrailers: Buffer[] | string[] | null): void {
-    if (!this.done) this.#complete(rawTrailers);
+  /** `trailers`: a raw list from an HTTP/1.1 backend, an object from an HTTP/2 one. */
+  onComplete(trailers: UpstreamTrailers): void {
+    if (!this.done) this.#complete(trailers);
   }
 
-  #complete(rawTrailers: Buffer[] | string[] | null): void {
-    const trailers = trailerPairs(rawList(rawTrailers));
+  #complete(rawTrailers: UpstreamTrailers): void {
+    const trailers = trailerPairs(rawTrailers);
     if (trailers !== undefined) this.#res.addTrailers(trailers);
     this.#res.end();
     this.endAttempt(this.status, undefined);

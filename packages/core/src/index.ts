@@ -28,6 +28,12 @@ export { starterConfig } from './config/starter.js';
 export { closestMatch } from './config/suggest.js';
 export type { TlsConfig, TlsVersion } from './config/tls-schema.js';
 export type * from './config/types.js';
+export { loadUpstreamTlsFiles, readUpstreamTlsFiles } from './config/upstream-tls-files.js';
+export type {
+  TlsFileRef,
+  UpstreamTlsConfig,
+  UpstreamTlsInput,
+} from './config/upstream-tls-schema.js';
 export { ProxyErrorCode } from './error-codes.js';
 export { HeliosError } from './errors.js';
 export type { HealthHooks } from './health-hooks.js';
@@ -51,3 +57,10 @@ export {
 export { type LoadedTls, loadTlsMaterial, type TlsIssue, tlsFiles } from './tls/load-material.js';
 export type { LoadedCertificate, TlsMaterial } from './tls/material.js';
 export type { UpgradeRecord } from './upgrade-exchange.js';
+export { type ConnectorOptions, createConnector } from './upstream-connector.js';
+export {
+  type UpstreamTlsOptions,
+  type UpstreamTransport,
+  upstreamTlsOptions,
+  upstreamTransport,
+} from './upstream-tls.js';

@@ -79,14 +79,39 @@ export function dropContentLength(headers: string[]): void {
   headers.length = w;
 }
 
+/** Trailers as undici hands them over: a flat raw list (HTTP/1.1) or an object (HTTP/2). */
+export type UpstreamTrailers =
+  | Buffer[]
+  | string[]
+  | Record<string, string | string[] | undefined>
+  | null
+  | undefined;
+
 /** Trailers as `[name, value]` pairs for `res.addTrailers`, or undefined when there are none. */
-export function trailerPairs(raw: readonly (Buffer | string)[]): [string, string][] | undefined {
+export function trailerPairs(trailers: UpstreamTrailers): [string, string][] | undefined {
+  if (trailers === null || trailers === undefined) return undefined;
+  if (!Array.isArray(trailers)) return objectTrailerPairs(trailers);
+  const raw: readonly (Buffer | string)[] = trailers;
   if (raw.length === 0) return undefined;
   const pairs: [string, string][] = [];
   for (let i = 0; i < raw.length; i += 2) {
     pairs.push([latin1(raw[i]), latin1(raw[i + 1])]);
   }
   return pairs;
+}
+
+/** HTTP/2 trailers (Node's header object; gRPC's `grpc-status` arrives this way). */
+function objectTrailerPairs(
+  trailers: Record<string, string | string[] | undefined>,
+): [string, string][] | undefined {
+  const pairs: [string, string][] = [];
+  for (const name of Object.keys(trailers)) {
+    const value = trailers[name];
+    if (value === undefined || name.charCodeAt(0) === 0x3a /* ':' pseudo-header */) continue;
+    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
+    else pairs.push([name, value]);
+  }
+  return pairs.length === 0 ? undefined : pairs;
 }
 
 /** Header bytes as a string, byte for byte (Node writes header strings back as latin1). */
@@ -97,7 +122,9 @@ export function latin1(v: Buffer | string | undefined): string {
 
 const EMPTY: readonly string[] = [];
 
-/** undici types `controller.rawHeaders` loosely; at run time it is a flat list or null. */
-export function rawList(value: unknown): readonly (Buffer | string)[] {
-  return Array.isArray(value) ? (value as (Buffer | string)[]) : EMPTY;
+/** Trailers as one flat `[name, value, ...]` list, whichever protocol the backend spoke. */
+export function trailerList(trailers: UpstreamTrailers): readonly (Buffer | string)[] {
+  if (trailers === null || trailers === undefined) return EMPTY;
+  if (Array.isArray(trailers)) return trailers;
+  return (objectTrailerPairs(trailers) ?? []).flat();
 }

@@ -7,8 +7,10 @@
  * interim `100` response found exactly where a status line is due. Everything else passes
  * through untouched; the cost is one property check per read, not per byte.
  */
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
+import type { UpstreamTlsOptions } from './upstream-tls.js';
 
 const CR_LF_CR_LF = Buffer.from('\r\n\r\n');
 
@@ -76,11 +78,49 @@ export function skipStrayContinue(socket: Socket): void {
   } as Socket['read'];
 }
 
-export function createConnector(connectTimeout: number): buildConnector.connector {
-  const connect = buildConnector({ timeout: connectTimeout });
-  return (options, callback) => {
-    connect(options, (...args: [null, Socket] | [Error, null]) => {
-      if (args[0] === null) skipStrayContinue(args[1]);
+export interface ConnectorOptions {
+  connectTimeout: number;
+  /** For `https://` backends; undefined: Node's defaults (public CAs, verification on). */
+  tls?: UpstreamTlsOptions | undefined;
+  /** Offer h2 in ALPN (TLS only). */
+  allowH2?: boolean | undefined;
+}
+
+/** SNI for a backend host: none for an IP literal (RFC 6066 §3). */
+function sniFor(hostname: string): string | undefined {
+  return isIP(hostname.replace(/^\[|\]$/g, '')) === 0 ? hostname : undefined;
+}
+
+/**
+ * undici's connector with the pool's TLS options. The server name is decided here, per
+ * connection, from the backend (or `upstreamTls.servername`), never from a request's `Host`:
+ * undici would otherwise use the forwarded Host for SNI and for checking the certificate.
+ */
+export function createConnector(options: ConnectorOptions): buildConnector.connector {
+  const tls = options.tls;
+  const connect = buildConnector({
+    timeout: options.connectTimeout,
+    allowH2: options.allowH2 === true,
+    ...(tls === undefined
+      ? {}
+      : {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          rejectUnauthorized: tls.rejectUnauthorized,
+        }),
+  });
+  const servername = tls?.servername;
+  return (target, callback) => {
+    const dial =
+      target.protocol === 'https:'
+        ? { ...target, servername: servername ?? sniFor(target.hostname) }
+        : target;
+    connect(dial, (...args: [null, Socket] | [Error, null]) => {
+      // The 100-Continue repair reads HTTP/1.1 bytes; an h2 session parses its own frames.
+      if (args[0] === null && (args[1] as Partial<TLSSocket>).alpnProtocol !== 'h2') {
+        skipStrayContinue(args[1]);
+      }
       (callback as (...a: [null, Socket] | [Error, null]) => void)(...args);
     });
   };

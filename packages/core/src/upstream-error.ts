@@ -30,6 +30,7 @@ const backend = (code: ProxyErrorCode, failure: FailureKind): UpstreamErrorKind 
 });
 
 const CONNECT = backend(Codes.upstreamConnect, 'connect');
+const TLS = backend(Codes.upstreamTls, 'connect');
 const CONNECT_TIMEOUT = backend(Codes.upstreamConnectTimeout, 'connect');
 const RESET = backend(Codes.upstreamReset, 'reset');
 const TIMEOUT = backend(Codes.upstreamTimeout, 'timeout');
@@ -64,6 +65,20 @@ const LOCAL_ERRNO: ReadonlySet<unknown> = new Set([
   'EADDRNOTAVAIL',
 ]);
 
+/**
+ * A TLS handshake that failed: Node's own TLS codes, OpenSSL's (alerts from the backend, such as
+ * a client certificate it requires), and X509 verification results (untrusted, wrong name,
+ * expired). With TLS 1.3 a backend refusing the client certificate is heard only after the
+ * handshake, when undici has started writing; it is still a failed handshake.
+ */
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_)|^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH|INVALID_CA|ERR_TLS_CERT)/;
+
+export function isTlsError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && TLS_CODE.test(code);
+}
+
 /** undici's codes for a request it will not send as given (lib/core/request.js, errors.js). */
 const REFUSED_BY_UNDICI: ReadonlySet<unknown> = new Set([
   'UND_ERR_INVALID_ARG',
@@ -85,6 +100,7 @@ export function classifyUpstreamError(
   if (code === Codes.upstreamBadResponse || (typeof code === 'string' && code.startsWith('HPE_')))
     return BAD_RESPONSE;
   if (responseStarted) return code === 'UND_ERR_BODY_TIMEOUT' ? BODY_TIMEOUT : BODY_BROKEN;
+  if (isTlsError(err)) return TLS;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return CONNECT_TIMEOUT;
   if (!connected) return CONNECT;
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return TIMEOUT;

@@ -13,12 +13,13 @@ import type {
   HealthSource,
   HealthTarget,
   Logger,
+  UpstreamTransport,
 } from '@helios/core';
 import { silentLogger } from '@helios/core';
 import { ActiveChecker, type BackendHealthOverrides } from './active.js';
 import { type Clock, systemClock } from './clock.js';
 import { PassiveDetector } from './passive.js';
-import { createHttpProber, type Probe } from './probe.js';
+import { createHttpProber, type HttpProber, type Probe } from './probe.js';
 import { SlowStart } from './slow-start.js';
 import type { HealthTransition, TransitionSink } from './transition.js';
 
@@ -31,6 +32,11 @@ export interface HealthCheckerOptions {
   clock?: Clock;
   /** Replaces the HTTP probe (tests). */
   probe?: Probe;
+  /**
+   * How the pool dials `https://` backends (`upstreamTransport(pool)` of @helios/core): probes
+   * use the same CA, server name and client certificate. Default: Node's TLS defaults.
+   */
+  transport?: UpstreamTransport;
 }
 
 export interface HealthCheckerEvents {
@@ -55,7 +61,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> implements 
   readonly #slowStart: SlowStart;
   readonly #passive: PassiveDetector;
   readonly #active: ActiveChecker;
-  readonly #closeProbe: (() => Promise<void>) | undefined;
+  /** The HTTP prober, unless the options replaced the probe; swapped when TLS settings change. */
+  #prober: HttpProber | undefined;
   #targets: readonly HealthTarget[] = [];
   #closed: Promise<void> | undefined;
 
@@ -65,9 +72,9 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> implements 
     this.#logger = options.logger ?? silentLogger;
     let probe = options.probe;
     if (probe === undefined) {
-      const prober = createHttpProber();
-      probe = prober.probe;
-      this.#closeProbe = () => prober.close();
+      this.#prober = createHttpProber(options.transport);
+      // Through the field, so a reload's new TLS settings reach the probe loops at once.
+      probe = (request, signal) => (this.#prober as HttpProber).probe(request, signal);
     }
     this.#slowStart = new SlowStart(options.health.slowStart, clock);
     this.#passive = new PassiveDetector(options.health.passive, this.#sink, clock, this.#logger);
@@ -97,6 +104,17 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> implements 
   ): void => {
     this.#passive.record(backend, status, failure);
   };
+
+  /**
+   * Reload: the pool's `upstreamTls`/`upstreamHttp2` changed. Later probes dial with the new
+   * settings; probes in flight finish on the old agent, which is closed in the background.
+   */
+  configureTransport(transport: UpstreamTransport): void {
+    if (this.#closed !== undefined || this.#prober === undefined) return;
+    const old = this.#prober;
+    this.#prober = createHttpProber(transport);
+    void old.retire().catch(() => undefined);
+  }
 
   /** Reload: apply a new `health` section and per-backend overrides, keeping learned state. */
   configure(health: HealthConfig, backends: readonly BackendConfig[]): void {
@@ -139,7 +157,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> implements 
       this.#active.close();
       this.#passive.close();
       this.#slowStart.close();
-      this.#closed = this.#closeProbe?.() ?? Promise.resolve();
+      this.#closed = this.#prober?.close() ?? Promise.resolve();
     }
     return this.#closed;
   }

@@ -3,7 +3,10 @@
  * dedicated undici agent, so probes never compete with (or ride on) the proxy's own pooled
  * connections, and a backend that stopped accepting connections cannot hide behind a kept-alive
  * socket. A probe never throws: it resolves with a verdict the active checker can log.
+ * `https://` backends are dialled with the pool's own TLS settings (CA, server name, client
+ * certificate), through core's connector, so a probe trusts exactly what the proxy trusts.
  */
+import { createConnector, type UpstreamTransport } from '@helios/core';
 import { Agent, request } from 'undici';
 
 export interface ProbeRequest {
@@ -12,6 +15,9 @@ export interface ProbeRequest {
   /** Host header to send instead of the backend's own host, if configured. */
   readonly host: string | undefined;
 }
+
+/** Probes open a fresh connection each time; this bounds the TLS/TCP handshake. */
+const PROBE_CONNECT_TIMEOUT_MS = 10_000;
 
 export interface ProbeResult {
   /** HTTP status, 0 when no response arrived. */
@@ -25,7 +31,10 @@ export type Probe = (request: ProbeRequest, signal: AbortSignal) => Promise<Prob
 
 export interface HttpProber {
   readonly probe: Probe;
+  /** Stop now: probes in flight fail. */
   close(): Promise<void>;
+  /** Take no new probes; those in flight finish. */
+  retire(): Promise<void>;
 }
 
 /** Longest health-check body read before the connection is dropped. */
@@ -39,8 +48,14 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-export function createHttpProber(): HttpProber {
-  const agent = new Agent({ connections: 2, pipelining: 0, keepAliveTimeout: 1_000 });
+export function createHttpProber(transport?: UpstreamTransport): HttpProber {
+  const agent = new Agent({
+    connections: 2,
+    pipelining: 0,
+    keepAliveTimeout: 1_000,
+    // HTTP/1.1 even to h2 backends: a probe asks one question per connection.
+    connect: createConnector({ connectTimeout: PROBE_CONNECT_TIMEOUT_MS, tls: transport?.tls }),
+  });
 
   const probe: Probe = async (target, signal) => {
     try {
@@ -65,6 +80,9 @@ export function createHttpProber(): HttpProber {
     probe,
     async close() {
       await agent.destroy();
+    },
+    async retire() {
+      await agent.close();
     },
   };
 }

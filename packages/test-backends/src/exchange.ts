@@ -9,7 +9,7 @@ import { type Behaviour, pickLatency } from './behaviour.js';
 import { buildEchoReport } from './echo.js';
 import { type BackendHost, greeting } from './host.js';
 import { BodySink } from './request-body.js';
-import { cutSocket, resetSocket } from './socket-faults.js';
+import { cutRequest, resetRequest } from './socket-faults.js';
 import { BodyStreamer } from './stream-body.js';
 
 function bodyless(status: number, method: string | undefined): boolean {
@@ -89,7 +89,7 @@ export class Exchange {
     const b = this.#behaviour;
     const res = this.#res;
     if (b.reset === 'before-response') {
-      resetSocket(this.#req.socket);
+      resetRequest(this.#req);
       return;
     }
     if (this.#host.refusing) res.shouldKeepAlive = false;
@@ -160,6 +160,6 @@ export class Exchange {
   }
 
   readonly #cut = (): void => {
-    cutSocket(this.#req.socket);
+    cutRequest(this.#req);
   };
 }

@@ -3,7 +3,7 @@
 import type { Behaviour } from './behaviour.js';
 import { TestBackendError } from './errors.js';
 import type { RequestEndEvent } from './host.js';
-import { startBackend, type TestBackend } from './server.js';
+import { type BackendTlsOptions, startBackend, type TestBackend } from './server.js';
 
 export interface StartBackendsOptions {
   /** How many backends (1..1000); they are numbered 1..count. */
@@ -18,6 +18,10 @@ export interface StartBackendsOptions {
   keepProcessAlive?: boolean;
   /** Called when each request's response is over, on any backend. */
   onRequestEnd?: (event: RequestEndEvent) => void;
+  /** Serve HTTPS with this certificate (its names must cover `host`); urls become https://. */
+  tls?: BackendTlsOptions;
+  /** With `tls`: serve HTTP/2 too (ALPN h2 and http/1.1). */
+  http2?: boolean;
 }
 
 export interface Fleet {
@@ -64,6 +68,8 @@ export async function startBackends(options: StartBackendsOptions): Promise<Flee
         behaviour: options.behaviour ?? {},
         keepProcessAlive: options.keepProcessAlive ?? false,
         onRequestEnd: options.onRequestEnd,
+        tls: options.tls,
+        http2: options.http2,
       }),
     );
   }

@@ -14,6 +14,11 @@ export { type Fleet, type StartBackendsOptions, startBackends } from './fleet.js
 export { greeting, type RequestEndEvent } from './host.js';
 export { liveBackendCount } from './live-registry.js';
 export { ECHO_BODY_LIMIT } from './request-body.js';
-export { startBackend, TestBackend, type TestBackendOptions } from './server.js';
+export {
+  type BackendTlsOptions,
+  startBackend,
+  TestBackend,
+  type TestBackendOptions,
+} from './server.js';
 export type { BackendStats } from './stats.js';
 export { patternByte } from './stream-body.js';

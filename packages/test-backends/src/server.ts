@@ -1,10 +1,12 @@
 /**
- * One fake backend: a plain node:http server on loopback whose answers follow its current
- * `Behaviour`. Owns the listening lifecycle (including `refuse`, which really closes and later
+ * One fake backend: a node:http server on loopback (or node:https with `tls`, or an HTTP/2 +
+ * HTTP/1.1 TLS server with `tls` and `http2`) whose answers follow its current `Behaviour`. Owns the listening lifecycle (including `refuse`, which really closes and later
  * reopens the listening socket on the same port), connection tracking and shutdown.
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Behaviour, defaultBehaviour, mergeBehaviour } from './behaviour.js';
@@ -13,6 +15,7 @@ import { TestBackendError } from './errors.js';
 import { Exchange } from './exchange.js';
 import type { BackendHost, RequestEndEvent } from './host.js';
 import { trackLive, untrackLive } from './live-registry.js';
+import { resetRequest } from './socket-faults.js';
 import { type BackendStats, StatsCounters } from './stats.js';
 import { WebSocketEcho } from './websocket.js';
 
@@ -32,6 +35,61 @@ export interface TestBackendOptions {
   keepProcessAlive?: boolean;
   /** Called when each request's response is over; costs nothing when absent. */
   onRequestEnd?: (event: RequestEndEvent) => void;
+  /** Serve HTTPS with this certificate (e.g. from `createTestCertificateAuthority()`). */
+  tls?: BackendTlsOptions;
+  /** With `tls`: offer HTTP/2 by ALPN as well as HTTP/1.1 (echo reports `httpVersion` 2.0). */
+  http2?: boolean;
+}
+
+export interface BackendTlsOptions {
+  /** PEM certificate (chain) and key of the server. */
+  cert: string;
+  key: string;
+  /** Require a client certificate signed by this CA (mutual TLS). */
+  clientCa?: string;
+}
+
+/** What the backend needs of its server, whichever protocol it speaks. */
+type AnyServer = Pick<Server, 'listen' | 'close' | 'address' | 'on' | 'once' | 'off' | 'unref'> & {
+  closeAllConnections?: () => void;
+  closeIdleConnections?: () => void;
+};
+
+function createAnyServer(options: TestBackendOptions): AnyServer {
+  const tls = options.tls;
+  if (tls === undefined) {
+    if (options.http2 === true) {
+      throw new TestBackendError(
+        'HELIOS_TEST_BACKENDS_INVALID_OPTIONS',
+        'http2 needs tls: HTTP/2 is negotiated by ALPN during the TLS handshake',
+      );
+    }
+    return createServer({
+      keepAlive: true,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      // 0: long uploads through a proxy must not be cut by the backend.
+      requestTimeout: 0,
+    });
+  }
+  const secure = {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.clientCa === undefined
+      ? {}
+      : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+  };
+  if (options.http2 === true) {
+    // The compatibility API hands the same req/res shape to the handlers (cast below).
+    return createSecureServer({ ...secure, allowHTTP1: true }) as unknown as AnyServer;
+  }
+  return createHttpsServer({
+    ...secure,
+    keepAlive: true,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: 0,
+  });
 }
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -49,7 +107,8 @@ export class TestBackend implements BackendHost {
   readonly keepProcessAlive: boolean;
   readonly onRequestEnd: ((event: RequestEndEvent) => void) | undefined;
   readonly counters = new StatsCounters();
-  readonly #server: Server;
+  readonly #server: AnyServer;
+  readonly #secure: boolean;
   readonly #ws: WebSocketEcho;
   readonly #sockets = new Set<Socket>();
   readonly #indexHeader: string;
@@ -74,13 +133,8 @@ export class TestBackend implements BackendHost {
       options.behaviour ?? {},
       `backend ${options.index}`,
     );
-    this.#server = createServer({
-      keepAlive: true,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      // 0: long uploads through a proxy must not be cut by the backend.
-      requestTimeout: 0,
-    });
+    this.#server = createAnyServer(options);
+    this.#secure = options.tls !== undefined;
     this.#ws = new WebSocketEcho(this);
     this.#server.on('request', this.#onRequest);
     this.#server.on('upgrade', this.#onUpgrade);
@@ -93,7 +147,7 @@ export class TestBackend implements BackendHost {
   }
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.#port}`;
+    return `${this.#secure ? 'https' : 'http'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.#port}`;
   }
 
   get behaviour(): Readonly<Behaviour> {
@@ -180,7 +234,7 @@ export class TestBackend implements BackendHost {
 
   #destroySockets(): void {
     this.#ws.close();
-    this.#server.closeAllConnections();
+    this.#server.closeAllConnections?.();
     for (const socket of this.#sockets) socket.destroy();
   }
 
@@ -232,7 +286,7 @@ export class TestBackend implements BackendHost {
     if (!this.#listening) return;
     this.#listening = false;
     this.#server.close();
-    this.#server.closeIdleConnections();
+    this.#server.closeIdleConnections?.();
   }
 
   readonly #onConnection = (socket: Socket): void => {
@@ -249,7 +303,7 @@ export class TestBackend implements BackendHost {
   readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.#behaviour.refuse) {
       // A request on a connection that survived `refuse`: behave like a dead server.
-      req.socket.destroy();
+      resetRequest(req);
       return;
     }
     res.setHeader('X-Backend', this.#indexHeader);

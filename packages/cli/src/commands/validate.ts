@@ -95,6 +95,22 @@ function poolLines(config: HeliosConfig): string[] {
   return lines;
 }
 
+/** How each pool with `https://` backends dials them: one line per pool. */
+function backendTlsLines(config: HeliosConfig): string[] {
+  const lines: string[] = [];
+  for (const pool of Object.values(config.pools)) {
+    if (!pool.backends.some((b) => b.url.protocol === 'https:')) continue;
+    const tls = pool.upstreamTls;
+    const parts = [tls.ca === undefined ? 'public CAs' : `ca ${tls.ca.file}`];
+    if (tls.servername !== undefined) parts.push(`name ${tls.servername}`);
+    if (!tls.rejectUnauthorized) parts.push('NOT VERIFIED (rejectUnauthorized: false)');
+    if (tls.cert !== undefined) parts.push(`client cert ${tls.cert.file}`);
+    parts.push(pool.upstreamHttp2 ? 'h2 or HTTP/1.1' : 'HTTP/1.1');
+    lines.push(`  backend TLS ${column(pool.name)}${parts.join(', ')}`);
+  }
+  return lines;
+}
+
 export function summarize(
   path: string,
   config: HeliosConfig,
@@ -120,6 +136,7 @@ export function summarize(
     `${path} is valid.`,
     ...listenerLines(config),
     ...shape,
+    ...backendTlsLines(config),
     `  health      ${healthLine(config)}`,
     `  timeouts    connect ${formatDuration(t.connect)}, response ${formatDuration(t.response)}, drain ${formatDuration(t.drain)}`,
     `  retries     ${config.retries}`,

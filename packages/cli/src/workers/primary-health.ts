@@ -10,7 +10,14 @@
  * The backend objects here are the primary's own (no traffic goes through them); they carry the
  * global health and in-flight figures the admin server shows.
  */
-import type { Backend, FailureKind, HeliosConfig, Logger, PoolConfig } from '@helios/core';
+import {
+  type Backend,
+  type FailureKind,
+  type HeliosConfig,
+  type Logger,
+  type PoolConfig,
+  upstreamTransport,
+} from '@helios/core';
 import { createHealthChecker, type HealthChecker, type HealthTransition } from '@helios/health';
 import type { PoolTransition } from '../pool-health.js';
 import type { OutcomeRun } from './messages.js';
@@ -71,6 +78,11 @@ export class PrimaryHealth {
         this.#pools.set(pool.name, state);
       } else {
         state.checker.configure(pool.health, pool.backends);
+        // Probes dial https:// backends as the workers do: new TLS settings, new agent.
+        const transport = upstreamTransport(pool);
+        if (transport.fingerprint !== upstreamTransport(state.config).fingerprint) {
+          state.checker.configureTransport(transport);
+        }
         state.config = pool;
       }
       state.checker.update(members);
@@ -116,6 +128,7 @@ export class PrimaryHealth {
       health: pool.health,
       backends: pool.backends,
       logger: this.#logger,
+      transport: upstreamTransport(pool),
     });
     checker.on('transition', (t) => this.#relay({ ...t, pool: pool.name }));
     return checker;

@@ -1,7 +1,9 @@
 /**
  * Reads helios.yaml from disk and parses it, then reads the certificate files it names
- * (relative to its directory); a missing config file is its own, clearly worded error, and a
- * bad certificate is an issue at the key that names it, like any other.
+ * (relative to its directory): the listeners' and `upstreamTls`'s. A missing config file is its
+ * own, clearly worded error, and a bad certificate is an issue at the key that names it, like
+ * any other. They are read on every load (start, validate, reload), so a renewed certificate is
+ * picked up by a reload.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -15,6 +17,7 @@ import {
   positioned,
 } from './parse.js';
 import type { HeliosConfig } from './types.js';
+import { readUpstreamTlsFiles } from './upstream-tls-files.js';
 
 export async function loadConfig(
   path: string,
@@ -53,9 +56,14 @@ export async function loadConfigDetailed(
     );
   }
   const { config, warnings, source } = parseConfigSource(text, path, env, options);
-  const loaded = await loadTlsMaterial(config, dirname(path));
-  if (loaded.issues.length > 0) {
-    const issues = positioned(loaded.issues, path, source).sort(
+  const dir = dirname(path);
+  const [loaded, upstreamIssues] = await Promise.all([
+    loadTlsMaterial(config, dir),
+    readUpstreamTlsFiles(config, dir),
+  ]);
+  const fileIssues = [...loaded.issues, ...upstreamIssues];
+  if (fileIssues.length > 0) {
+    const issues = positioned(fileIssues, path, source).sort(
       (a, b) => a.line - b.line || a.column - b.column,
     );
     throw new ConfigError('HELIOS_CONFIG_INVALID', path, issues);

@@ -12,6 +12,7 @@ import { type ConfigWarning, routeWarnings } from './route-warnings.js';
 import { heliosConfigSchema } from './schema.js';
 import { catalogStrategySchema, isStrategySchema, withStrategyCatalog } from './strategy-schema.js';
 import type { HeliosConfig } from './types.js';
+import { upstreamWarnings } from './upstream-warnings.js';
 import { formatPath, locate, parseYaml, positionOf, type YamlSource } from './yaml-source.js';
 import { expectedPhrase, toConfigIssues } from './zod-issues.js';
 
@@ -98,7 +99,8 @@ function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean
 
 /**
  * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
- * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid.
+ * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid. Files the
+ * config names (certificates, keys, CAs) are not read here: `loadConfig` reads them.
  */
 export function parseConfigDetailed(
   text: string,
@@ -131,11 +133,8 @@ export function parseConfigSource(
   }
   const result = validate(data, file, source, options);
   if (result.ok && envIssues.length === 0) {
-    return {
-      config: result.value,
-      warnings: positioned(routeWarnings(result.value), file, source),
-      source,
-    };
+    const warnings = [...routeWarnings(result.value), ...upstreamWarnings(result.value)];
+    return { config: result.value, warnings: positioned(warnings, file, source), source };
   }
   const schemaIssues = result.ok ? [] : result.issues.filter((issue) => !isUnder(issue, envIssues));
   const issues = [...envIssues, ...schemaIssues].sort(

@@ -2,7 +2,7 @@
  * `pools:` in helios.yaml: named groups of backends, each balanced, health-checked, retried and
  * queued on its own. A pool takes the same `backends`, `strategy` and `health` as the top level;
  * `strategy` and `health` default to the top-level ones, and `timeouts`, `retries`,
- * `retryBudget`, `queue` and `limits` override only the keys given, over the top-level values.
+ * `retryBudget`, `queue`, `limits` and `upstreamTls` override only the keys given, over the top-level values.
  */
 import { z } from 'zod';
 import { backendsSchema } from './backend-schema.js';
@@ -15,6 +15,7 @@ import {
   retryBudgetSchema,
   upstreamTimeoutFields,
 } from './upstream-fields.js';
+import { upstreamHttp2Schema, upstreamTlsSchema } from './upstream-tls-schema.js';
 
 const poolTimeoutsSchema = z
   .strictObject({
@@ -41,6 +42,14 @@ export const poolSchema = z
     timeouts: poolTimeoutsSchema.optional(),
     queue: queueSchema.optional().describe('Default: the top-level `queue`.'),
     limits: poolLimitsSchema.optional(),
+    upstreamTls: upstreamTlsSchema
+      .optional()
+      .describe(
+        'TLS to this pool’s `https://` backends; unset keys use the top-level `upstreamTls`.',
+      ),
+    upstreamHttp2: upstreamHttp2Schema
+      .optional()
+      .describe('Default: the top-level `upstreamHttp2`.'),
   })
   .describe('A pool: backends and how they are balanced, checked, retried and queued.');
 

@@ -1,8 +1,8 @@
 /**
  * From what helios.yaml says to the pools and routes Helios runs. The top-level `backends` (the
  * only form before pools existed) is the pool `default`; every pool inherits the top-level
- * `strategy`, `health`, `retries`, `retryBudget` and `queue` unless it gives its own, and
- * overrides only the `timeouts` and `limits` keys it names. Without `routes`, everything goes to
+ * `strategy`, `health`, `retries`, `retryBudget`, `queue` and `upstreamHttp2` unless it gives
+ * its own, and overrides only the `timeouts`, `limits` and `upstreamTls` keys it names. Without `routes`, everything goes to
  * the one pool there is. The checks across sections (a route naming a pool that does not exist,
  * two definitions of `default`, pools without routes) live here too, with did-you-mean.
  */
@@ -13,6 +13,12 @@ import type { RouteConfig } from './route-schema.js';
 import type { strategySchema } from './strategy-schema.js';
 import { closestMatch } from './suggest.js';
 import type { queueSchema, retryBudgetSchema } from './upstream-fields.js';
+import {
+  resolvePoolUpstreamTls,
+  resolveTopUpstreamTls,
+  type UpstreamTlsConfig,
+  type UpstreamTlsInput,
+} from './upstream-tls-schema.js';
 
 /** The pool of a config that lists `backends` at the top level. */
 export const DEFAULT_POOL_NAME = 'default';
@@ -31,7 +37,15 @@ export interface PoolDefaults {
   timeouts: { connect: number; response: number; upstreamIdle: number };
   queue: QueueConfig;
   limits: { bodyBuffer: number; maxBodySize?: number | undefined };
+  /** TLS to `https://` backends (the top level's section, resolved). */
+  upstreamTls: UpstreamTlsConfig;
+  upstreamHttp2: boolean;
 }
+
+/** The top level of the config as written: `upstreamTls` not yet resolved. */
+export type TopLevelDefaults = Omit<PoolDefaults, 'upstreamTls'> & {
+  upstreamTls?: UpstreamTlsInput | undefined;
+};
 
 /** A pool as Helios runs it: every setting resolved, the top-level defaults applied. */
 export interface PoolConfig extends PoolDefaults {
@@ -109,7 +123,11 @@ export function checkPools(sources: PoolSources, addIssue: AddIssue): void {
 }
 
 /** Every pool, resolved against the top-level defaults; `default` first when it exists. */
-export function resolvePools(sources: PoolSources, d: PoolDefaults): Record<string, PoolConfig> {
+export function resolvePools(
+  sources: PoolSources,
+  top: TopLevelDefaults,
+): Record<string, PoolConfig> {
+  const d: PoolDefaults = { ...top, upstreamTls: resolveTopUpstreamTls(top.upstreamTls) };
   const pools: Record<string, PoolConfig> = {};
   const base = (name: string, backends: PoolInput['backends']): PoolConfig => ({
     name,
@@ -125,6 +143,8 @@ export function resolvePools(sources: PoolSources, d: PoolDefaults): Record<stri
     },
     queue: d.queue,
     limits: { bodyBuffer: d.limits.bodyBuffer, maxBodySize: d.limits.maxBodySize },
+    upstreamTls: d.upstreamTls,
+    upstreamHttp2: d.upstreamHttp2,
   });
   if (sources.backends !== undefined) {
     pools[DEFAULT_POOL_NAME] = base(DEFAULT_POOL_NAME, sources.backends);
@@ -145,6 +165,12 @@ export function resolvePools(sources: PoolSources, d: PoolDefaults): Record<stri
       bodyBuffer: input.limits?.bodyBuffer ?? pool.limits.bodyBuffer,
       maxBodySize: input.limits?.maxBodySize ?? pool.limits.maxBodySize,
     };
+    pool.upstreamTls = resolvePoolUpstreamTls(
+      pool.upstreamTls,
+      input.upstreamTls as UpstreamTlsInput | undefined,
+      name,
+    );
+    pool.upstreamHttp2 = input.upstreamHttp2 ?? pool.upstreamHttp2;
     pools[name] = pool;
   }
   return pools;

@@ -30,6 +30,7 @@ import {
   retryBudgetSchema,
   upstreamTimeoutFields,
 } from './upstream-fields.js';
+import { upstreamHttp2Schema, upstreamTlsSchema } from './upstream-tls-schema.js';
 
 /** Loopback only: 127.0.0.0/8, ::1 and `localhost`. */
 function isLoopback(host: string): boolean {
@@ -232,6 +233,8 @@ export const heliosConfigSchema = z
     retryBudget: retryBudgetSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     queue: queueSchema.prefault({}),
+    upstreamTls: upstreamTlsSchema.optional(),
+    upstreamHttp2: upstreamHttp2Schema.default(false),
     health: healthSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     accessLog: accessLogSchema,
