@@ -197,10 +197,18 @@ export class HeliosProxy extends EventEmitter {
     if (listener.redirectToHttps) {
       // Never proxied: the answer is a 308 to the first TLS listener's (bound) port.
       handlers.request = (req: IncomingMessage, res: ServerResponse) => {
-        redirectRequest(req, res, this.#httpsPort());
+        try {
+          redirectRequest(req, res, this.#httpsPort());
+        } catch (err) {
+          this.#internalError(err, res.socket);
+        }
       };
       handlers.upgrade = (req: IncomingMessage, socket: Socket) => {
-        redirectUpgrade(req, socket, this.#httpsPort());
+        try {
+          redirectUpgrade(req, socket, this.#httpsPort());
+        } catch (err) {
+          this.#internalError(err, socket);
+        }
       };
     }
     const created = createListener(config, handlers, this.#rt.logger, listener);
