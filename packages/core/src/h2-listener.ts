@@ -10,7 +10,9 @@
  * room for the request line's share and the pseudo-headers, so the exact limits answer 431/414
  * as over HTTP/1.1 and only far larger heads are reset by nghttp2 itself; push and extended
  * CONNECT off; an idle session (no stream in service for `timeouts.clientIdle`) is closed with
- * GOAWAY; the rapid-reset guard is in h2-session.ts.
+ * GOAWAY. Node's session timer only counts stream activity, so PINGs or a header block trickled
+ * in CONTINUATION frames (a slowloris that never completes a request) do not keep a session
+ * open (tested). The rapid-reset guard is in h2-session.ts.
  */
 import {
   createServer,

@@ -90,6 +90,18 @@ describe('HTTP/2 body limits and client timeouts', () => {
 });
 
 describe('HTTP/2 head limits', () => {
+  it('closes a session whose header block trickles in (CONTINUATION slowloris)', async () => {
+    const { front, proxy } = await h2proxy({ timeouts: { clientHeader: 300, clientIdle: 300 } });
+    const attacker = await rawH2(front.port, front.caCert);
+    // 120 bytes, one every 50 ms: complete after 6 s unless the session is closed first.
+    const sent = await attacker.trickleHeaders(120, 50);
+    await attacker.closed;
+    expect(await attacker.goaway).toBe(0);
+    expect(sent).toBeLessThan(120);
+    expect(requestsSeen()).toBe(0);
+    expect(proxy.inFlightRequests).toBe(0);
+  });
+
   it('answers 431 past limits.maxHeaderCount and serves exactly the limit', async () => {
     const { session } = await h2proxy({ limits: { maxHeaderCount: 20 } });
     const fields = (n: number) =>
