@@ -5,7 +5,7 @@
  *
  * Two formats (`accessLog.format`). `json`: one JSON object per line, for log shippers,
  *   {"log":"access","time":"2026-11-26T11:30:00.123Z","requestId":"7f3a…","clientAddress":"127.0.0.1",
- *    "method":"GET","path":"/path?q=1","host":"example.com","userAgent":"curl/8.5.0","status":200,
+ *    "method":"GET","path":"/path?q=1","protocol":"HTTP/2.0","host":"example.com","userAgent":"curl/8.5.0","status":200,
  *    "bytesIn":0,"bytesOut":1234,"durationMs":3.21,"upstreamMs":2.9,"retries":0,
  *    "backend":"http://127.0.0.1:9001","errorCode":null}
  * `text`: space-separated, one request per line:
@@ -73,6 +73,7 @@ export function formatAccessJson(r: RequestRecord): string {
     clientAddress: r.clientAddress,
     method: r.method,
     path: r.path,
+    protocol: `HTTP/${r.httpVersion}`,
     host: r.header('host') ?? null,
     userAgent: r.header('user-agent') ?? null,
     status: r.status,

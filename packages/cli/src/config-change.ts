@@ -2,7 +2,8 @@
  * What a config change means. This is the one place that decides it, for a single process, a
  * cluster primary and its workers alike (reload.ts and workers/ call it, never their own rules).
  *
- * Settings bound when the process starts need a restart: the listen address, the header size
+ * Settings bound when the process starts need a restart: the listeners (ports, addresses, TLS
+ * on or off, HTTP/2, redirects; a TLS listener's certificates and TLS settings do reload), the header size
  * limit (fixed when the HTTP server is created), the admin listener and the number of worker
  * processes. The planned config keeps their running values, and each such change is reported
  * so the caller can log it. What a change means inside the data path (which pool keeps its
@@ -12,7 +13,7 @@ import type { HeliosConfig } from '@helios/core';
 
 export interface RestartNotice {
   /** The setting, as in helios.yaml. */
-  setting: 'listen address' | 'limits.maxHeaderSize' | 'admin' | 'workers';
+  setting: 'listen address' | 'listeners' | 'limits.maxHeaderSize' | 'admin' | 'workers';
   /** One sentence for the log. */
   message: string;
   from?: unknown;
@@ -35,6 +36,26 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+type Listeners = HeliosConfig['listeners'];
+
+/** What of the listeners is bound at start: everything but a TLS listener's certificates. */
+function listenerShape(listeners: Listeners): string {
+  return JSON.stringify(
+    listeners.map((l) => [l.port, l.host, l.tls !== undefined, l.http2, l.redirectToHttps]),
+  );
+}
+
+/**
+ * The running listeners, each TLS one with the new config's certificates and TLS settings
+ * when the new config has a TLS listener there too (certificates always reload).
+ */
+function keepListeners(current: Listeners, next: Listeners): Listeners {
+  return current.map((listener, index) => {
+    const tls = next[index]?.tls;
+    return listener.tls === undefined || tls === undefined ? listener : { ...listener, tls };
+  });
+}
+
 /** Plan the move from the running `current` config to a validated `next` one. */
 export function planConfigChange(
   current: HeliosConfig,
@@ -50,7 +71,19 @@ export function planConfigChange(
       from: `${current.host}:${current.port}`,
       to: `${next.host}:${next.port}`,
     });
-    config = { ...config, port: current.port, host: current.host };
+    config = {
+      ...config,
+      port: current.port,
+      host: current.host,
+      listeners: keepListeners(current.listeners, next.listeners),
+    };
+  } else if (listenerShape(next.listeners) !== listenerShape(current.listeners)) {
+    restart.push({
+      setting: 'listeners',
+      message:
+        'changing listeners (ports, hosts, TLS on or off, http2, redirectToHttps) needs a restart; keeping the current ones (certificates do reload)',
+    });
+    config = { ...config, listeners: keepListeners(current.listeners, next.listeners) };
   }
   if (next.limits.maxHeaderSize !== current.limits.maxHeaderSize) {
     restart.push({

@@ -28,8 +28,14 @@ export type ConfigResult =
     }
   | { ok: false; report: string; issueCount: number };
 
+/** `--port` replaces the port of the first listener (the only one, without `listeners`). */
 export function applyOverrides(config: HeliosConfig, overrides: ConfigOverrides): HeliosConfig {
-  return overrides.port === undefined ? config : { ...config, port: overrides.port };
+  const port = overrides.port;
+  if (port === undefined) return config;
+  const listeners = config.listeners.map((listener, index) =>
+    index === 0 ? { ...listener, port } : listener,
+  );
+  return { ...config, port, listeners };
 }
 
 function configErrorResult(error: ConfigError): ConfigResult {

@@ -5,14 +5,14 @@
  * never leaves a half-configured proxy running. Signals are trapped before this runs (run.ts):
  * a stop that arrived during start-up drains at once, with nothing in flight.
  */
-import { createProxy, type HeliosConfig } from '@helios/core';
+import { createProxy, type HeliosConfig, tlsFiles } from '@helios/core';
 import { createStrategy } from '@helios/strategies';
 import { AccessLog } from './access-log.js';
 import { type AdminHandle, startAdmin } from './admin-link.js';
 import { applyConfigChange } from './apply-config.js';
 import type { ConfigOverrides } from './config-source.js';
 import { ExitCode } from './exit-codes.js';
-import { httpUrl } from './listen-address.js';
+import { httpUrl, listenersText, listenerUrl } from './listen-address.js';
 import { describeListenError } from './listen-error.js';
 import type { LoggerHandle } from './logger.js';
 import { HealthEvents, poolHealthFactory } from './pool-health.js';
@@ -101,11 +101,16 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
             );
             return { failures: [] };
           },
-          onReload: (outcome) => admin?.recordReload(outcome),
+          onReload: (outcome) => {
+            admin?.recordReload(outcome);
+            // The certificate files of the config now serving (a rejected reload keeps the old).
+            if (reloader !== undefined) watcher?.watchAlso(tlsFiles(reloader.config));
+          },
         });
   let watcher: ConfigWatcher | undefined;
 
-  const url = httpUrl(config.host, port);
+  const first = config.listeners[0];
+  const url = first === undefined ? httpUrl(config.host, port) : listenerUrl(first, port);
   const done = new Promise<ExitCode>((resolve) => {
     signals.onStop(() => {
       watcher?.close();
@@ -127,10 +132,15 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
   if (signals.stopRequested) return { url, admin, done };
 
   const summary = summarizePools(config);
-  logger.info({ address: url, port, ...summary.fields }, `listening on ${url} (${summary.text})`);
+  const ports = proxy.addresses().map((a) => a.port);
+  logger.info(
+    { address: url, port, ports, ...summary.fields },
+    `listening on ${listenersText(config.listeners, ports)} (${summary.text})`,
+  );
   if (reloader !== undefined && configPath !== undefined) {
     if (options.watch === true) {
       watcher = watchConfig(configPath, () => void reloader.request('watch'), logger);
+      watcher.watchAlso(tlsFiles(config));
     }
     // A SIGHUP that arrived during start-up reloads now.
     signals.onReload(() => void reloader.request('SIGHUP'));

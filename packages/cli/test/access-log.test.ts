@@ -127,6 +127,7 @@ describe('the access log', () => {
       clientAddress: '127.0.0.1',
       method: 'PUT',
       path: '/upload?x=1',
+      protocol: 'HTTP/1.1',
       host: 'shop.example',
       userAgent: 'helios-test/1.0 "quoted"',
       status: 200,

@@ -17,6 +17,7 @@ const start = {
   inFlight: { 'http://127.0.0.1:9001': 1 },
   reportMs: 5,
   admin: true,
+  ports: [8443, 8080],
 };
 
 describe('messages to a worker', () => {
@@ -25,6 +26,7 @@ describe('messages to a worker', () => {
       start,
       { helios: 'reload', generation: 4, config: '{}' },
       { helios: 'conn', id: 17 },
+      { helios: 'conn', id: 18, listener: 1 },
       {
         helios: 'health',
         change: { backend: 'b', source: 'passive', healthy: true, reason: 'r', downForMs: 12 },
@@ -45,6 +47,8 @@ describe('messages to a worker', () => {
       { helios: 'conn' },
       { helios: 'conn', id: -1 },
       { helios: 'conn', id: 1.5 },
+      { helios: 'conn', id: 2, listener: -1 },
+      { helios: 'conn', id: 2, listener: '1' },
       { helios: 'reload', generation: '4', config: '{}' },
       { helios: 'reload', generation: 4 },
       { helios: 'health', change: { backend: 'b', source: 'dns', healthy: true, reason: '' } },
@@ -52,6 +56,7 @@ describe('messages to a worker', () => {
       { helios: 'in-flight', others: [1] },
       { ...start, health: [{ backend: 'b' }] },
       { ...start, admin: 'yes' },
+      { ...start, ports: ['8443'] },
       { ...start, generation: undefined },
       { helios: 7 },
       ['helios', 'drain'],

@@ -12,7 +12,7 @@ import type { HealthHooks } from './health-hooks.js';
 import type { Runtime } from './runtime.js';
 
 export interface DrainOptions {
-  server: Server;
+  servers: Server[];
   runtime: Runtime;
   sockets: Set<Socket>;
   tunnels: Set<Socket>;
@@ -25,26 +25,31 @@ export interface DrainOptions {
 }
 
 export async function drainServer(o: DrainOptions): Promise<void> {
-  const { server, runtime } = o;
+  const { servers, runtime } = o;
   runtime.draining = true;
-  const closed = new Promise<void>((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-  });
-  server.closeIdleConnections();
+  const closed = Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) {
+            resolve();
+            return;
+          }
+          server.close(() => resolve());
+        }),
+    ),
+  );
+  for (const server of servers) server.closeIdleConnections();
   for (const h2 of o.h2Sessions) h2.session.close();
 
-  const finishedInTime = await waitForIdle(runtime, o.timeout, server);
+  const finishedInTime = await waitForIdle(runtime, o.timeout, servers);
   if (!finishedInTime) {
     runtime.logger.warn(
       { inFlight: runtime.active, drainMs: o.timeout },
       'drain timeout reached; closing the remaining connections',
     );
   }
-  server.closeAllConnections();
+  for (const server of servers) server.closeAllConnections();
   for (const h2 of o.h2Sessions) h2.session.destroy();
   for (const socket of o.tunnels) socket.destroy();
   for (const socket of o.sockets) socket.destroy();
@@ -59,11 +64,13 @@ export async function drainServer(o: DrainOptions): Promise<void> {
 }
 
 /** Resolves true once no request is in flight, false at the deadline. */
-function waitForIdle(runtime: Runtime, timeout: number, server: Server): Promise<boolean> {
+function waitForIdle(runtime: Runtime, timeout: number, servers: Server[]): Promise<boolean> {
   if (runtime.active === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     // Connections whose response finished in the meantime become idle: close them as we go.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const sweep = setInterval(() => {
+      for (const server of servers) server.closeIdleConnections();
+    }, 100);
     const deadline = setTimeout(() => {
       runtime.onIdle = undefined;
       clearInterval(sweep);

@@ -12,6 +12,7 @@ export {
 } from './config/duration.js';
 export type { Env } from './config/env.js';
 export { buildJsonSchema, renderJsonSchema, SCHEMA_URL } from './config/json-schema.js';
+export type { ListenerConfig } from './config/listener-schema.js';
 export { loadConfig, loadConfigDetailed } from './config/load.js';
 export {
   type ConfigParseOptions,
@@ -25,6 +26,7 @@ export { type ConfigWarning, routeWarnings } from './config/route-warnings.js';
 export { heliosConfigSchema } from './config/schema.js';
 export { starterConfig } from './config/starter.js';
 export { closestMatch } from './config/suggest.js';
+export type { TlsConfig, TlsVersion } from './config/tls-schema.js';
 export type * from './config/types.js';
 export { loadUpstreamTlsFiles, readUpstreamTlsFiles } from './config/upstream-tls-files.js';
 export type {
@@ -52,6 +54,8 @@ export {
   type StrategyOptionsSchema,
   type StrategySpec,
 } from './strategy-catalog.js';
+export { type LoadedTls, loadTlsMaterial, type TlsIssue, tlsFiles } from './tls/load-material.js';
+export type { LoadedCertificate, TlsMaterial } from './tls/material.js';
 export type { UpgradeRecord } from './upgrade-exchange.js';
 export { type ConnectorOptions, createConnector } from './upstream-connector.js';
 export {

@@ -9,13 +9,24 @@
  * its own, so a long URL gets 414, not 431), and it keeps one header line more than
  * `maxHeaderCount` (Node silently drops lines past its count; one extra shows there were more).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ListenerConfig } from './config/listener-schema.js';
+import type { TlsConfig } from './config/tls-schema.js';
 import type { HeliosConfig } from './config/types.js';
 import { closeAfterPending } from './connection-sequence.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { writeRawError } from './error-response.js';
 import type { Logger } from './logger.js';
+import type { ListenerCertificates } from './tls/secure-contexts.js';
+import { createSecureListenerServer } from './tls/secure-server.js';
 
 export interface ListenerHandlers {
   request(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void;
@@ -23,6 +34,8 @@ export interface ListenerHandlers {
   connection(socket: Socket): void;
   /** A client socket's idle timer fired (Node destroys it unless someone handles this). */
   timeout(socket: Socket): void;
+  /** A TLS connection whose ALPN chose `h2` (listeners with `http2` only). */
+  h2?: ((socket: TLSSocket) => void) | undefined;
 }
 
 /** How often Node checks header timeouts: often enough for short limits, rarely otherwise. */
@@ -30,12 +43,19 @@ function checkingInterval(headerTimeout: number): number {
   return Math.max(50, Math.min(1_000, Math.floor(headerTimeout / 4)));
 }
 
+/** A listening server, and for a TLS listener what swaps its certificates on reload. */
+export interface CreatedListener {
+  server: Server;
+  certificates: ListenerCertificates | undefined;
+}
+
 export function createListener(
   config: HeliosConfig,
   handlers: ListenerHandlers,
   logger: Logger,
-): Server {
-  const server = createServer({
+  listener: ListenerConfig | undefined = config.listeners[0],
+): CreatedListener {
+  const options: ServerOptions = {
     maxHeaderSize: config.limits.maxHeaderSize + config.limits.maxUrlLength,
     headersTimeout: config.timeouts.clientHeader,
     // Uploads may legitimately take long; idleness is bounded by the upstream idle timeout.
@@ -43,7 +63,22 @@ export function createListener(
     keepAliveTimeout: config.timeouts.clientIdle,
     connectionsCheckingInterval: checkingInterval(config.timeouts.clientHeader),
     noDelay: true,
-  });
+  };
+  const tls = listener?.tls;
+  let server: Server;
+  let certificates: ListenerCertificates | undefined;
+  if (listener !== undefined && tls !== undefined) {
+    ({ server, certificates } = createSecureListenerServer(
+      options,
+      listener as ListenerConfig & { tls: TlsConfig },
+      handlers.h2,
+    ));
+    server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket) => {
+      onHandshakeError(err, socket, logger);
+    });
+  } else {
+    server = createServer(options);
+  }
   applyServerTimeouts(server, config);
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -68,7 +103,22 @@ export function createListener(
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     onClientError(err, socket, logger, config.limits.maxUrlLength);
   });
-  return server;
+  return { server, certificates };
+}
+
+/**
+ * A failed handshake (a scanner, plaintext sent to the TLS port, a refused client
+ * certificate, a protocol version below `minVersion`) is the client's business: Node has closed
+ * the socket; it is noted at debug level only, so a flood of them cannot flood the log.
+ */
+function onHandshakeError(err: Error & { code?: string }, socket: Socket, logger: Logger): void {
+  if (!socket.destroyed) socket.destroy();
+  if (logger.isLevelEnabled('debug')) {
+    logger.debug(
+      { tlsCode: err.code, remoteAddress: socket.remoteAddress, reason: err.message },
+      'TLS handshake failed',
+    );
+  }
 }
 
 /** The timeouts and limits a reload can change on a live server (new connections see them). */

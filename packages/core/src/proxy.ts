@@ -13,9 +13,10 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import type { Pool } from 'undici';
 import type { Backend } from './backend.js';
+import type { ListenerConfig } from './config/listener-schema.js';
 import type { PoolConfig } from './config/pools.js';
 import type { HeliosConfig } from './config/types.js';
 import { inService, startInOrder } from './connection-sequence.js';
@@ -30,10 +31,12 @@ import { H2RequestHead } from './h2-request-head.js';
 import type { H2Session } from './h2-session.js';
 import type { HealthHooks } from './health-hooks.js';
 import { HttpExchange } from './http-exchange.js';
-import { applyServerTimeouts, createListener } from './listener.js';
+import { applyServerTimeouts, createListener, type ListenerHandlers } from './listener.js';
 import { type Logger, silentLogger } from './logger.js';
+import { redirectRequest, redirectUpgrade } from './redirect-to-https.js';
 import { Runtime } from './runtime.js';
 import type { Strategy } from './strategy.js';
+import type { ListenerCertificates } from './tls/secure-contexts.js';
 import { UpgradeExchange } from './upgrade-exchange.js';
 import { isWebSocketUpgrade, serveAsPlainRequest } from './upgrade-routing.js';
 import type { Upstream } from './upstream.js';
@@ -99,7 +102,7 @@ export interface ListenOptions {
   reusePort?: boolean;
   /** In a cluster worker: bind directly instead of sharing the primary's handle. */
   exclusive?: boolean;
-  /** Bind this port instead of `config.port` (a cluster primary hands workers the port). */
+  /** Bind this port instead of the first listener's (a cluster primary hands workers the port). */
   port?: number;
 }
 
@@ -108,19 +111,28 @@ export interface ListenAddress {
   port: number;
 }
 
+/** One of the proxy's servers: a listener of the config, and its certificates if TLS. */
+interface ServerEntry {
+  listener: ListenerConfig;
+  server: Server;
+  certificates: ListenerCertificates | undefined;
+}
+
 export class HeliosProxy extends EventEmitter {
   readonly #rt: Runtime;
   readonly #factories: PoolFactories;
-  readonly #server: Server;
-  /** HTTP/2 sessions for TLS connections whose ALPN chose `h2` (see `accept`). */
+  readonly #servers: ServerEntry[];
+  /** HTTP/2 sessions of every TLS listener whose ALPN chose `h2` (one factory for all). */
   readonly #h2: Http2Server;
   readonly #h2Sessions = new Set<H2Session>();
   readonly #sockets = new Set<Socket>();
   readonly #tunnels = new Set<Socket>();
   /** Pools of backends a reload removed, closing once their requests end. */
   readonly #retiring = new Set<Pool>();
-  /** `accept()` has armed the server's connection tracking (see there). */
-  #accepting = false;
+  /** Ports bound by a cluster primary, for listeners fed by `accept()`. */
+  readonly #boundPorts = new Map<ListenerConfig, number>();
+  /** Servers whose connection tracking `accept()` has armed (see there). */
+  readonly #armed = new Set<Server>();
   #closing: Promise<void> | undefined;
 
   constructor(options: ProxyOptions) {
@@ -131,37 +143,6 @@ export class HeliosProxy extends EventEmitter {
     const { generation } = nextGeneration(config, this.#factories, undefined);
     this.#rt = new Runtime(generation, logger, this);
 
-    this.#server = createListener(
-      config,
-      {
-        request: (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
-          try {
-            startInOrder(req.socket, new HttpExchange(this.#rt, req, res, expectContinue));
-          } catch (err) {
-            // A bug (ours, or a strategy's pick throwing) must cost one request, not the process.
-            this.#internalError(err, res.socket);
-          }
-        },
-        upgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => {
-          try {
-            this.#upgrade(req, socket, head);
-          } catch (err) {
-            this.#internalError(err, socket);
-          }
-        },
-        connection: (socket: Socket) => {
-          this.#sockets.add(socket);
-          socket.once('close', () => this.#sockets.delete(socket));
-        },
-        timeout: (socket: Socket) => {
-          const exchange = inService(socket);
-          // Between requests the timer is Node's keep-alive timeout: close, as Node would.
-          if (exchange === undefined) socket.destroy();
-          else exchange.clientTimedOut();
-        },
-      },
-      logger,
-    );
     this.#h2 = createH2Listener(
       config,
       {
@@ -175,15 +156,90 @@ export class HeliosProxy extends EventEmitter {
       },
       logger,
     );
+    this.#servers = config.listeners.map((listener) => this.#createServer(config, listener));
     // Events cost nothing unless someone listens: keep two flags in step with the listeners.
     this.on('newListener', (event: string) => this.#trackListeners(event, 1));
     this.on('removeListener', (event: string) => this.#trackListeners(event, 0));
   }
 
-  /** Start accepting on `config.host:config.port` (port 0 picks a free one). */
-  listen(options: ListenOptions = {}): Promise<ListenAddress> {
-    const { host } = this.#rt.current.config;
-    const port = options.port ?? this.#rt.current.config.port;
+  #createServer(config: HeliosConfig, listener: ListenerConfig): ServerEntry {
+    const handlers: ListenerHandlers = {
+      request: (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
+        try {
+          startInOrder(req.socket, new HttpExchange(this.#rt, req, res, expectContinue));
+        } catch (err) {
+          // A bug (ours, or a strategy's pick throwing) must cost one request, not the process.
+          this.#internalError(err, res.socket);
+        }
+      },
+      upgrade: (req: IncomingMessage, socket: Socket, head: Buffer) => {
+        try {
+          this.#upgrade(entry.server, req, socket, head);
+        } catch (err) {
+          this.#internalError(err, socket);
+        }
+      },
+      connection: (socket: Socket) => {
+        this.#sockets.add(socket);
+        socket.once('close', () => this.#sockets.delete(socket));
+      },
+      timeout: (socket: Socket) => {
+        const exchange = inService(socket);
+        // Between requests the timer is Node's keep-alive timeout: close, as Node would.
+        if (exchange === undefined) socket.destroy();
+        else exchange.clientTimedOut();
+      },
+      h2: (socket: TLSSocket) => {
+        this.#h2.emit('connection', socket);
+      },
+    };
+    if (listener.redirectToHttps) {
+      // Never proxied: the answer is a 308 to the first TLS listener's (bound) port.
+      handlers.request = (req: IncomingMessage, res: ServerResponse) => {
+        redirectRequest(req, res, this.#httpsPort());
+      };
+      handlers.upgrade = (req: IncomingMessage, socket: Socket) => {
+        redirectUpgrade(req, socket, this.#httpsPort());
+      };
+    }
+    const created = createListener(config, handlers, this.#rt.logger, listener);
+    const entry: ServerEntry = { listener, ...created };
+    return entry;
+  }
+
+  /** The port of the first TLS listener, as bound (a primary may pass it for accepted sockets). */
+  #httpsPort(): number {
+    const entry = this.#servers.find((e) => e.certificates !== undefined);
+    if (entry === undefined) return 443;
+    const address = entry.server.address();
+    if (address !== null && typeof address === 'object') return address.port;
+    return this.#boundPorts.get(entry.listener) ?? entry.listener.port;
+  }
+
+  /**
+   * Start accepting on every listener of the config (port 0 picks a free one); resolves with
+   * the first listener's address. If one cannot listen, the others are closed again.
+   */
+  async listen(options: ListenOptions = {}): Promise<ListenAddress> {
+    const listening: Server[] = [];
+    try {
+      for (const [index, entry] of this.#servers.entries()) {
+        const port = index === 0 ? (options.port ?? entry.listener.port) : entry.listener.port;
+        await this.#listenOne(entry, port, options);
+        listening.push(entry.server);
+      }
+    } catch (error) {
+      await Promise.all(
+        listening.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))),
+      );
+      throw error;
+    }
+    return this.addresses()[0] as ListenAddress;
+  }
+
+  #listenOne(entry: ServerEntry, port: number, options: ListenOptions): Promise<void> {
+    const { host } = entry.listener;
+    const server = entry.server;
     return new Promise((resolve, reject) => {
       const onError = (err: Error & { code?: string }): void => {
         reject(
@@ -195,22 +251,43 @@ export class HeliosProxy extends EventEmitter {
           ),
         );
       };
-      this.#server.once('error', onError);
+      server.once('error', onError);
       const socket =
         options.reusePort === true || options.exclusive === true
           ? { port, host, reusePort: options.reusePort, exclusive: options.exclusive }
           : { port, host };
-      this.#server.listen(socket, () => {
-        this.#server.off('error', onError);
-        const address = this.#server.address() as AddressInfo;
-        resolve({ address: address.address, port: address.port });
+      server.listen(socket, () => {
+        server.off('error', onError);
+        resolve();
       });
     });
   }
 
+  /** The first listener's address (null until it listens). */
   address(): AddressInfo | null {
-    const address = this.#server.address();
-    return typeof address === 'object' ? address : null;
+    const address = this.#servers[0]?.server.address();
+    return address !== null && typeof address === 'object' ? address : null;
+  }
+
+  /** Every listening address, in the order of the config's listeners. */
+  addresses(): ListenAddress[] {
+    return this.#servers.flatMap(({ server }) => {
+      const address = server.address();
+      return address !== null && typeof address === 'object'
+        ? [{ address: address.address, port: address.port }]
+        : [];
+    });
+  }
+
+  /**
+   * The ports a cluster primary bound for listeners this proxy does not bind itself (so a
+   * redirect listener fed handed sockets knows where the TLS listener is), by listener index.
+   */
+  setBoundPorts(ports: readonly number[]): void {
+    this.#servers.forEach((entry, index) => {
+      const port = ports[index];
+      if (port !== undefined) this.#boundPorts.set(entry.listener, port);
+    });
   }
 
   /** The current backend set (health checkers and strategies see the same objects). */
@@ -242,31 +319,25 @@ export class HeliosProxy extends EventEmitter {
    * Serve a client connection accepted elsewhere instead of through `listen()`: a cluster
    * primary accepts every connection and passes the socket to a worker process. The socket must
    * not have been read from. After `close()` began, the socket is closed instead.
-   *
-   * A TLS socket whose handshake is done is served by what ALPN chose: `h2` as HTTP/2, anything
-   * else as HTTP/1.1, so one TLS port serves both.
    */
-  accept(socket: Socket): void {
-    if (this.#closing !== undefined) {
+  accept(socket: Socket, listener = 0): void {
+    const entry = this.#servers[listener];
+    if (this.#closing !== undefined || entry === undefined) {
       socket.destroy();
       return;
     }
-    if ((socket as Partial<TLSSocket>).alpnProtocol === 'h2') {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-      this.#h2.emit('connection', socket);
-      return;
-    }
-    if (!this.#accepting) {
-      this.#accepting = true;
-      // Node's HTTP server enforces `headersTimeout` and finds idle connections (for the drain)
-      // only once it has emitted 'listening'; a server fed sockets without binding must emit it.
-      if (!this.#server.listening) this.#server.emit('listening');
+    const server = entry.server;
+    // Node's HTTP server enforces `headersTimeout` and finds idle connections (for the drain)
+    // only once it has emitted 'listening'; a server fed sockets without binding must emit it.
+    if (!server.listening && !this.#armed.has(server)) {
+      this.#armed.add(server);
+      server.emit('listening');
     }
     // The server's own accept path sets this; a socket handed in skips that path.
     socket.setNoDelay(true);
-    this.#server.emit('connection', socket);
-    // A socket accepted with `pauseOnConnect` starts paused; the HTTP parser needs it flowing.
+    // On a TLS listener this starts the handshake on the handed socket.
+    server.emit('connection', socket);
+    // A socket accepted with `pauseOnConnect` starts paused; the parser needs it flowing.
     socket.resume();
   }
 
@@ -285,7 +356,8 @@ export class HeliosProxy extends EventEmitter {
         : { ...this.#factories, createStrategy: () => strategy };
     // Builds everything that can fail first: a reload that throws changes nothing.
     const next = nextGeneration(config, factories, this.#rt.current, strategy !== undefined);
-    applyServerTimeouts(this.#server, config);
+    this.#swapCertificates(config);
+    for (const { server } of this.#servers) applyServerTimeouts(server, config);
     applyH2Settings(this.#h2, config);
     this.#rt.current = next.generation;
     for (const upstream of next.retired) {
@@ -298,6 +370,22 @@ export class HeliosProxy extends EventEmitter {
         this.#rt.logger.warn({ err }, 'closing the health checks of a removed pool failed');
       });
     }
+  }
+
+  /**
+   * New certificates (and TLS settings) for the TLS listeners whose counterpart in `config` is
+   * TLS too; the set of listeners itself is fixed until a restart. Contexts are built for
+   * every listener before any is swapped, so a certificate OpenSSL refuses changes nothing.
+   */
+  #swapCertificates(config: HeliosConfig): void {
+    const swaps: (() => void)[] = [];
+    this.#servers.forEach((entry, index) => {
+      const tls = config.listeners[index]?.tls;
+      const certificates = entry.certificates;
+      if (tls === undefined || certificates === undefined) return;
+      swaps.push(certificates.prepare(entry.server as unknown as TlsServer, tls));
+    });
+    for (const swap of swaps) swap();
   }
 
   /** Pool.close() waits for queued and running requests, then closes the sockets. */
@@ -318,7 +406,7 @@ export class HeliosProxy extends EventEmitter {
    */
   close(): Promise<void> {
     this.#closing ??= drainServer({
-      server: this.#server,
+      servers: this.#servers.map((entry) => entry.server),
       runtime: this.#rt,
       sockets: this.#sockets,
       tunnels: this.#tunnels,
@@ -335,14 +423,14 @@ export class HeliosProxy extends EventEmitter {
     return [...this.#rt.current.pools.values()].flatMap((p) => [...p.upstreams]);
   }
 
-  #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+  #upgrade(server: Server, req: IncomingMessage, socket: Socket, head: Buffer): void {
     if (!isWebSocketUpgrade(req)) {
       // Node truncates header lines past maxHeadersCount: a rebuilt head would lose them.
       if (req.rawHeaders.length > this.#rt.current.config.limits.maxHeaderCount * 2) {
         writeRawError(socket, ProxyErrorCode.tooManyHeaders, undefined);
         return;
       }
-      serveAsPlainRequest(this.#server, req, socket, head);
+      serveAsPlainRequest(server, req, socket, head);
       return;
     }
     new UpgradeExchange(this.#rt, req, socket, head, this.#tunnels).start();

@@ -7,10 +7,13 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:http2';
 import { type EchoReport, type Fleet, startBackends } from '@helios/test-backends';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config/parse.js';
+import { createProxy } from '../src/proxy.js';
 import type { RequestRecord } from '../src/request-record.js';
 import { startCustomBackend } from './helpers/custom-backend.js';
-import { h2connect, h2request, h2response, startTlsFront } from './helpers/h2.js';
-import { useHarness, waitFor } from './helpers/harness.js';
+import { h2connect, h2request, h2response, tlsFront, withTls } from './helpers/h2.js';
+import { type Started, useHarness, waitFor } from './helpers/harness.js';
+import { TestRoundRobin } from './helpers/strategy.js';
 
 const h = useHarness();
 let fleet: Fleet | undefined;
@@ -20,9 +23,8 @@ afterEach(async () => {
 });
 
 async function h2proxy(urls: readonly string[], overrides = {}) {
-  const started = await h.start(urls, overrides);
-  const front = await startTlsFront(started.proxy);
-  h.cleanup(() => front.close());
+  const started = await h.start(urls, overrides, { configure: (c) => withTls(c) });
+  const front = await tlsFront(started);
   const session = await h2connect(front);
   h.cleanup(() => session.destroy());
   return { ...started, front, session };
@@ -151,6 +153,78 @@ describe('HTTP/2 requests reach HTTP/1.1 backends', () => {
   });
 });
 
+describe('HTTP/2 through routes, pools and the wait queue', () => {
+  it('routes by :authority and path to pools, each with its own strategy', async () => {
+    const api = await startBackends({ count: 1 });
+    const web = await startBackends({ count: 2 });
+    h.cleanup(() => api.close());
+    h.cleanup(() => web.close());
+    const config = await withTls(
+      resolveConfig(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          health: { passive: { enabled: false }, active: { enabled: false } },
+          pools: { api: { backends: api.urls }, web: { backends: web.urls } },
+          routes: [
+            { match: { host: 'api.example.com' }, pool: 'api' },
+            { match: { pathPrefix: '/web' }, pool: 'web' },
+          ],
+        },
+        'h2-routing',
+      ),
+    );
+    const proxy = createProxy({ config, createStrategy: () => new TestRoundRobin() });
+    h.cleanup(() => proxy.close());
+    const { port } = await proxy.listen();
+    const records: { route: string | undefined; pool: string | undefined }[] = [];
+    proxy.on('request:end', (r: RequestRecord) => records.push({ route: r.route, pool: r.pool }));
+    const session = await h2connect(await tlsFront({ proxy, port } as Started));
+    h.cleanup(() => session.destroy());
+    const toApi = await h2request(session, { ':path': '/x', ':authority': 'API.example.com' });
+    expect(toApi.headers[':status']).toBe(200);
+    expect(api.backend(1).stats.requests).toBe(1);
+    await h2request(session, { ':path': '/web/a' });
+    await h2request(session, { ':path': '/web/b' });
+    expect(web.backend(1).stats.requests + web.backend(2).stats.requests).toBe(2);
+    expect(web.backend(1).stats.requests).toBe(1);
+    const none = await h2request(session, { ':path': '/nothing' });
+    expect(none.headers[':status']).toBe(404);
+    expect(records.map((r) => r.pool)).toEqual(['api', 'web', 'web', undefined]);
+  });
+
+  it('queues streams for a busy backend (maxConnections 1) and serves them all', async () => {
+    fleet = await startBackends({ count: 1, behaviour: { latency: 50 } });
+    const { session, proxy } = await h2proxy(fleet.urls, { maxConnections: 1 });
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, proxy.backends[0]?.localInFlight ?? 0);
+    }, 5);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => h2request(session, { ':path': `/q/${i}` })),
+    );
+    clearInterval(sampler);
+    expect(results.map((r) => r.headers[':status'])).toEqual(results.map(() => 200));
+    expect(peak).toBe(1);
+  });
+
+  it('answers Expect: 100-continue before reading the body', async () => {
+    const { session } = await echoProxy();
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/',
+      'content-length': '5',
+      expect: '100-continue',
+    });
+    const response = h2response(stream);
+    await new Promise<void>((resolve) => stream.once('continue', () => resolve()));
+    stream.end('hello');
+    const echo = report((await response).body);
+    expect(echo.body).toBe('hello');
+    expect(echo.headers.expect).toBeUndefined();
+  });
+});
+
 describe('HTTP/2 responses', () => {
   it('lower-cases names, drops connection-specific fields and keeps Set-Cookie fields apart', async () => {
     const backend = await startCustomBackend((_req, res) => {
@@ -248,6 +322,29 @@ describe('HTTP/2 responses', () => {
     await fleet.backend(1).set({ refuse: false });
     const again = await h2request(session, { ':path': '/' });
     expect(again.headers[':status']).toBe(200);
+  });
+
+  it('relays the Link fields of a 103 Early Hints before the final response', async () => {
+    const backend = await startCustomBackend((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      setTimeout(() => res.end('page'), 20);
+    });
+    h.cleanup(() => backend.close());
+    const { session } = await h2proxy([backend.url]);
+    const stream = session.request({ ':path': '/' });
+    const hints: unknown[] = [];
+    stream.on('headers', (headers) => hints.push([headers[':status'], headers.link]));
+    const res = await h2response(stream);
+    expect(hints).toEqual([[103, '</style.css>; rel=preload; as=style']]);
+    expect(res.body.toString()).toBe('page');
+  });
+
+  it('answers CONNECT with 405: Helios is not a forward proxy, over h2 either', async () => {
+    fleet = await startBackends({ count: 1 });
+    const { session } = await h2proxy(fleet.urls);
+    const res = await h2request(session, { ':method': 'CONNECT', ':authority': 'example.com:443' });
+    expect(res.headers[':status']).toBe(405);
+    expect(fleet.backend(1).stats.requests).toBe(0);
   });
 
   it('retries an idempotent request on another backend over h2', async () => {

@@ -12,9 +12,10 @@ import { describe, expect, it } from 'vitest';
 import {
   h2connect,
   h2request,
-  startTlsFront,
   type TlsFront,
   testCertificates,
+  tlsFront,
+  withTls,
 } from './helpers/h2.js';
 import { useHarness } from './helpers/harness.js';
 
@@ -85,9 +86,7 @@ async function warmUp(front: TlsFront): Promise<void> {
 }
 
 async function proxyFor(url: string) {
-  const { proxy } = await h.start([url]);
-  const front = await startTlsFront(proxy);
-  h.cleanup(() => front.close());
+  const front = await tlsFront(await h.start([url], {}, { configure: (c) => withTls(c) }));
   await warmUp(front);
   return front;
 }

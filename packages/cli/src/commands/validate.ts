@@ -57,6 +57,25 @@ export function describeRoute(route: RouteConfig): string {
   return `${conditions.length === 0 ? 'everything' : conditions.join(', ')} → ${what}`;
 }
 
+/** One line per listener: address, and TLS (certificate names, floor, mTLS) or redirect. */
+function listenerLines(config: HeliosConfig): string[] {
+  return config.listeners.map((listener, index) => {
+    const label = index === 0 ? '  listener    ' : '              ';
+    let what = '';
+    if (listener.redirectToHttps) what = ' → redirects to https';
+    const tls = listener.tls;
+    if (tls !== undefined) {
+      const names = tls.material?.certificates.map((c) => c.names.join('|')) ?? [];
+      const auth =
+        tls.clientAuth === undefined
+          ? ''
+          : `, client certificates ${tls.clientAuth.required ? 'required' : 'optional'}`;
+      what = ` TLS ${tls.minVersion}+ (${names.join(', ')})${auth}`;
+    }
+    return `${label}${listener.host}:${listener.port}${what}`;
+  });
+}
+
 /** A name in a column 10 wide, and at least one space after it. */
 const column = (name: string): string => (name.length < 10 ? name.padEnd(10) : `${name} `);
 
@@ -115,7 +134,7 @@ export function summarize(
       : poolLines(config);
   const lines = [
     `${path} is valid.`,
-    `  listener    ${config.host}:${config.port}`,
+    ...listenerLines(config),
     ...shape,
     ...backendTlsLines(config),
     `  health      ${healthLine(config)}`,

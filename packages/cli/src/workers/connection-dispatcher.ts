@@ -20,8 +20,16 @@ import type { Logger } from '@helios/core';
 export interface HandoffTarget {
   /** Unique per worker process. */
   readonly id: number;
-  /** Pass `socket` as connection `connection`; call `failed` if it could not be sent. */
-  handOff(connection: number, socket: Socket, failed: (connection: number) => void): void;
+  /**
+   * Pass `socket` as connection `connection`, accepted by listener `listener` (its index in the
+   * config's `listeners`); call `failed` if it could not be sent.
+   */
+  handOff(
+    connection: number,
+    socket: Socket,
+    failed: (connection: number) => void,
+    listener: number,
+  ): void;
 }
 
 export interface DispatcherLimits {
@@ -36,11 +44,11 @@ export interface DispatcherLimits {
 interface Waiting {
   socket: Socket;
   since: number;
+  /** Index of the listener that accepted it. */
+  listener: number;
 }
 
-interface Sent {
-  socket: Socket;
-  since: number;
+interface Sent extends Waiting {
   target: number;
 }
 
@@ -86,19 +94,20 @@ export class ConnectionDispatcher {
     return this.#targets.length;
   }
 
-  /** A connection the listening socket accepted (paused). */
-  accept(socket: Socket): void {
+  /** A connection listener `listener` accepted (paused). */
+  accept(socket: Socket, listener = 0): void {
     socket.on('error', ignoreError);
     if (this.#closed) {
       socket.destroy();
       return;
     }
-    if (this.#queue.length === 0 && this.#send(socket, this.#now())) return;
+    const waiting: Waiting = { socket, since: this.#now(), listener };
+    if (this.#queue.length === 0 && this.#send(waiting)) return;
     if (this.#queue.length >= this.#maxQueued) {
       this.#refuse(socket);
       return;
     }
-    this.#queue.push({ socket, since: this.#now() });
+    this.#queue.push(waiting);
     this.#armSweep();
   }
 
@@ -174,7 +183,7 @@ export class ConnectionDispatcher {
   }
 
   #requeue(back: readonly Sent[]): void {
-    const waiting = back.map(({ socket, since }) => ({ socket, since }));
+    const waiting = back.map(({ socket, since, listener }) => ({ socket, since, listener }));
     if (this.#closed) {
       for (const w of waiting) w.socket.destroy();
       return;
@@ -188,14 +197,15 @@ export class ConnectionDispatcher {
   #flush(): void {
     while (this.#queue.length > 0) {
       const head = this.#queue[0];
-      if (head === undefined || !this.#send(head.socket, head.since)) return;
+      if (head === undefined || !this.#send(head)) return;
       this.#queue.shift();
     }
     this.#disarmSweep();
   }
 
   /** Round robin over the workers below their outstanding limit; false when none is. */
-  #send(socket: Socket, since: number): boolean {
+  #send(waiting: Waiting): boolean {
+    const { socket, since, listener } = waiting;
     const count = this.#targets.length;
     for (let i = 0; i < count; i++) {
       const target = this.#targets[(this.#next + i) % count];
@@ -204,10 +214,10 @@ export class ConnectionDispatcher {
       if (outstanding >= this.#maxOutstanding) continue;
       this.#next = (this.#next + i + 1) % count;
       const connection = ++this.#nextConnection;
-      this.#sent.set(connection, { socket, since, target: target.id });
+      this.#sent.set(connection, { socket, since, listener, target: target.id });
       this.#outstanding.set(target.id, outstanding + 1);
       try {
-        target.handOff(connection, socket, this.#failed);
+        target.handOff(connection, socket, this.#failed, listener);
       } catch {
         this.#failed(connection);
       }

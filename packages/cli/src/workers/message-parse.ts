@@ -72,7 +72,9 @@ function isStart(m: Fields): boolean {
     m.health.every(isHealthTransition) &&
     isInFlightCounts(m.inFlight) &&
     isCount(m.reportMs) &&
-    typeof m.admin === 'boolean'
+    typeof m.admin === 'boolean' &&
+    Array.isArray(m.ports) &&
+    m.ports.every(isCount)
   );
 }
 
@@ -101,6 +103,9 @@ export function parseToWorker(message: unknown): ToWorker | undefined {
   const m = message;
   switch (m.helios) {
     case 'conn':
+      return isCount(m.id) && (m.listener === undefined || isCount(m.listener))
+        ? (m as ToWorker)
+        : undefined;
     case 'report':
       return isCount(m.id) ? (m as ToWorker) : undefined;
     case 'start':

@@ -32,13 +32,18 @@ export interface StartMessage {
   /** Milliseconds between in-flight and outcome reports (coalescing window). */
   reportMs: number;
   admin: boolean;
+  /** The port each listener is bound to, in config order (a redirect listener points at one). */
+  ports: number[];
 }
 
 export type ToWorker =
   | StartMessage
   | { helios: 'reload'; generation: number; config: string }
-  /** A client connection; the socket is the message's handle. */
-  | { helios: 'conn'; id: number }
+  /**
+   * A client connection; the socket is the message's handle. `listener`: the index in the
+   * config's `listeners` of the one that accepted it (absent: the first).
+   */
+  | { helios: 'conn'; id: number; listener?: number }
   | { helios: 'health'; change: HealthTransition }
   | { helios: 'in-flight'; others: InFlightCounts }
   | { helios: 'report'; id: number }

@@ -14,13 +14,13 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { AdminServer } from '@helios/admin';
-import type { HeliosConfig } from '@helios/core';
+import { type HeliosConfig, tlsFiles } from '@helios/core';
 import type { ConfigChange } from '../config-change.js';
 import type { ConfigOverrides } from '../config-source.js';
 import { ExitCode } from '../exit-codes.js';
-import { httpUrl } from '../listen-address.js';
+import { httpUrl, listenersText, listenerUrl } from '../listen-address.js';
 import { describeListenError } from '../listen-error.js';
 import type { LoggerHandle } from '../logger.js';
 import { summarizePools } from '../pools-summary.js';
@@ -89,7 +89,8 @@ export class ClusterPrimary {
   readonly #events = new EventEmitter();
   #config: HeliosConfig;
   #generation = 0;
-  #server: Server | undefined;
+  /** One listening socket per listener of the config, in its order. */
+  #servers: Server[] = [];
   #address: { address: string; port: number } | undefined;
   #admin: AdminServer | undefined;
   #watcher: ConfigWatcher | undefined;
@@ -143,7 +144,11 @@ export class ClusterPrimary {
     }
     const outcomes = await Promise.all(starts);
     const port = this.#address?.port ?? config.port;
-    const url = httpUrl(config.host, port);
+    const first = config.listeners[0];
+    const url = first === undefined ? httpUrl(config.host, port) : listenerUrl(first, port);
+    const ports = this.#servers.map(
+      (server) => (server.address() as AddressInfo | null)?.port ?? 0,
+    );
     if (this.#stopping !== undefined) return { url, done: this.#done };
     const failed = outcomes.find((o) => !o.ok);
     if (failed !== undefined && !failed.ok) return this.#giveUp(failed.reason);
@@ -151,8 +156,8 @@ export class ClusterPrimary {
     const workers = this.#options.workers;
     const summary = summarizePools(config);
     logger.info(
-      { address: url, port, ...summary.fields, workers },
-      `listening on ${url} (${summary.text}; ${workers} workers behind the primary's socket)`,
+      { address: url, port, ports, ...summary.fields, workers },
+      `listening on ${listenersText(config.listeners, ports)} (${summary.text}; ${workers} workers behind the primary's socket)`,
     );
     if (this.#admin !== undefined) {
       const a = this.#admin.address();
@@ -179,7 +184,7 @@ export class ClusterPrimary {
   async #stop(): Promise<ExitCode> {
     this.#respawner.cancelAll();
     this.#watcher?.close();
-    this.#server?.close();
+    for (const server of this.#servers) server.close();
     this.#dispatcher.stop();
     const allExited = new Promise<void>((resolve) => {
       this.#allExited = resolve;
@@ -230,34 +235,41 @@ export class ClusterPrimary {
 
   async #listen(): Promise<boolean> {
     const config = this.#config;
-    const server = createServer({ pauseOnConnect: true }, (socket: Socket) =>
-      this.#dispatcher.accept(socket),
-    );
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ port: config.port, host: config.host }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      this.#log.logger.error(
-        { err: error },
-        describeListenError(
-          error,
-          `${config.host}:${config.port}`,
-          '--port or port: in helios.yaml',
-        ),
+    for (const [index, listener] of config.listeners.entries()) {
+      // The worker does the TLS handshake on the handed socket; the primary only accepts.
+      const server = createServer({ pauseOnConnect: true }, (socket: Socket) =>
+        this.#dispatcher.accept(socket, index),
       );
-      return false;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port: listener.port, host: listener.host }, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (error) {
+        this.#log.logger.error(
+          { err: error },
+          describeListenError(
+            error,
+            `${listener.host}:${listener.port}`,
+            index === 0
+              ? '--port or port: in helios.yaml'
+              : `listeners[${index}].port in helios.yaml`,
+          ),
+        );
+        for (const opened of this.#servers) opened.close();
+        this.#servers = [];
+        return false;
+      }
+      // Accept errors (EMFILE under a connection flood) must not end the process.
+      server.on('error', (error) => {
+        this.#log.logger.warn({ err: error }, 'error on the listening socket');
+      });
+      this.#servers.push(server);
     }
-    // Accept errors (EMFILE under a connection flood) must not end the process.
-    server.on('error', (error) => {
-      this.#log.logger.warn({ err: error }, 'error on the listening socket');
-    });
-    this.#server = server;
-    const address = server.address();
+    const address = this.#servers[0]?.address();
     if (address !== null && typeof address === 'object') {
       this.#address = { address: address.address, port: address.port };
     }
@@ -366,6 +378,7 @@ export class ClusterPrimary {
       inFlight: this.#inFlight.totals(),
       reportMs: this.#options.reportMs ?? 5,
       admin: this.#config.admin !== undefined,
+      ports: this.#servers.map((server) => (server.address() as AddressInfo | null)?.port ?? 0),
     });
   }
 
@@ -476,10 +489,15 @@ export class ClusterPrimary {
       workers: this.#options.workers,
       logger,
       apply: (generation, change) => this.#applyGeneration(generation, change),
-      onReload: (outcome) => this.#admin?.recordReload(outcome),
+      onReload: (outcome) => {
+        this.#admin?.recordReload(outcome);
+        // The certificate files of the config now serving (a rejected reload keeps the old).
+        this.#watcher?.watchAlso(tlsFiles(reloader.config));
+      },
     });
     if (this.#options.watch === true) {
       this.#watcher = watchConfig(configPath, () => void reloader.request('watch'), logger);
+      this.#watcher.watchAlso(tlsFiles(this.#config));
     }
     // A SIGHUP that arrived during start-up reloads now.
     this.#options.signals.onReload(() => void reloader.request('SIGHUP'));

@@ -56,12 +56,21 @@ export class WorkerHandle implements HandoffTarget {
     if (this.process.connected) this.process.send(message, ignoreSendError);
   }
 
-  handOff(connection: number, socket: Socket, failed: (connection: number) => void): void {
+  handOff(
+    connection: number,
+    socket: Socket,
+    failed: (connection: number) => void,
+    listener: number,
+  ): void {
     if (!this.process.connected) {
       failed(connection);
       return;
     }
-    const message: ToWorker = { helios: 'conn', id: connection };
+    // The first (often only) listener goes without saying.
+    const message: ToWorker =
+      listener === 0
+        ? { helios: 'conn', id: connection }
+        : { helios: 'conn', id: connection, listener };
     // keepOpen: the primary's copy stays open until the worker acknowledges the connection.
     this.process.send(message, socket, { keepOpen: true }, (error) => {
       if (error !== null && error !== undefined) failed(connection);

@@ -84,6 +84,7 @@ class ServingWorker {
       logger,
     });
     this.#proxy = proxy;
+    proxy.setBoundPorts(start.ports);
     this.#accessLog = new AccessLog(proxy, log.stdout);
     this.#accessLog.configure(config.accessLog);
     this.#traffic = start.admin ? new WorkerTraffic(proxy, () => this.#generation) : undefined;
@@ -103,11 +104,11 @@ class ServingWorker {
     return this.#stopping !== undefined;
   }
 
-  /** A client connection from the primary. */
-  accept(id: number, socket: Socket): void {
+  /** A client connection from the primary, accepted by listener `listener` (TLS: handshake here). */
+  accept(id: number, socket: Socket, listener: number): void {
     send({ helios: 'accepted', id });
     this.#handed.add(socket);
-    this.#proxy.accept(socket);
+    this.#proxy.accept(socket, listener);
   }
 
   handle(message: Exclude<ToWorker, { helios: 'start' | 'conn' | 'drain' }>): void {
@@ -227,7 +228,7 @@ class WorkerProcess {
         this.#begin(message);
         return;
       case 'conn':
-        this.#connection(message.id, handle);
+        this.#connection(message.id, handle, message.listener ?? 0);
         return;
       case 'drain':
         this.#stop();
@@ -265,7 +266,7 @@ class WorkerProcess {
     send({ helios: 'serving', generation: serving.generation });
   }
 
-  #connection(id: number, handle: unknown): void {
+  #connection(id: number, handle: unknown, listener: number): void {
     const serving = this.#serving;
     if (!isSocket(handle)) {
       // The descriptor did not arrive: the primary still holds the connection, and retries it.
@@ -278,7 +279,7 @@ class WorkerProcess {
       send({ helios: 'returned', id });
       return;
     }
-    serving.accept(id, handle);
+    serving.accept(id, handle, listener);
   }
 
   #stop(): void {

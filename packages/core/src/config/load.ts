@@ -1,9 +1,11 @@
 /**
- * Reads helios.yaml from disk and parses it, then the certificate files it names; a missing
- * config file is its own, clearly worded error.
+ * Reads helios.yaml from disk and parses it, then reads the certificate files it names (`tls`
+ * and `upstreamTls`, relative to its directory); a missing config file is its own, clearly worded error, and a
+ * bad certificate is an issue at the key that names it, like any other.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { loadTlsMaterial } from '../tls/load-material.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
 import {
@@ -52,14 +54,18 @@ export async function loadConfigDetailed(
     );
   }
   const { config, warnings, source } = parseConfigSource(text, path, env, options);
-  // Certificate and key files are read on every load (start, validate, reload), relative to
-  // the config file, so a renewed certificate is picked up by a reload.
-  const fileIssues = await readUpstreamTlsFiles(config, dirname(path));
+  // Certificate and key files, the listener's and the backends' (`upstreamTls`), are read on
+  // every load (start, validate, reload), so a renewed file is picked up by a reload.
+  const [loaded, upstreamIssues] = await Promise.all([
+    loadTlsMaterial(config, dirname(path)),
+    readUpstreamTlsFiles(config, dirname(path)),
+  ]);
+  const fileIssues = [...loaded.issues, ...upstreamIssues];
   if (fileIssues.length > 0) {
     const issues = positioned(fileIssues, path, source).sort(
       (a, b) => a.line - b.line || a.column - b.column,
     );
     throw new ConfigError('HELIOS_CONFIG_INVALID', path, issues);
   }
-  return { config, warnings };
+  return { config: loaded.config, warnings };
 }

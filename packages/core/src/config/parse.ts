@@ -97,12 +97,27 @@ function isUnder(issue: ConfigIssue, envIssues: readonly ConfigIssue[]): boolean
   );
 }
 
-/** `parseConfigDetailed` with the YAML source, to position what later steps find. */
-export function parseConfigSource(
+/**
+ * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
+ * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid. Files the
+ * config names (`tls`, `upstreamTls`) are not read here: `loadConfig` reads them.
+ */
+export function parseConfigDetailed(
   text: string,
   file: string,
   env: Env = process.env,
   options: ConfigParseOptions = {},
+): ParsedConfig {
+  const { config, warnings } = parseConfigSource(text, file, env, options);
+  return { config, warnings };
+}
+
+/** `parseConfigDetailed`, and the parsed YAML for positioning later checks (certificates). */
+export function parseConfigSource(
+  text: string,
+  file: string,
+  env: Env,
+  options: ConfigParseOptions,
 ): ParsedConfig & { source: YamlSource } {
   const { source, issues: syntaxIssues } = parseYaml(text, file);
   // A broken document has no reliable structure to validate, so stop at syntax errors.
@@ -129,21 +144,6 @@ export function parseConfigSource(
 }
 
 /**
- * Parses helios.yaml text, and also returns the warnings about it (positioned like issues).
- * Throws `ConfigError` (`HELIOS_CONFIG_INVALID`) with every issue when it is invalid. Files the
- * config names (`upstreamTls`) are not read here: `loadConfig` reads them.
- */
-export function parseConfigDetailed(
-  text: string,
-  file: string,
-  env: Env = process.env,
-  options: ConfigParseOptions = {},
-): ParsedConfig {
-  const { config, warnings } = parseConfigSource(text, file, env, options);
-  return { config, warnings };
-}
-
-/**
  * Parses helios.yaml text. `file` is only used in messages. Throws `ConfigError`
  * (`HELIOS_CONFIG_INVALID`) with every issue, each positioned at file:line:column.
  */
@@ -156,12 +156,21 @@ export function parseConfig(
   return parseConfigDetailed(text, file, env, options).config;
 }
 
-/** Warnings (or file problems) with the position of what they are about. */
+/** Warnings (or later checks' issues) with the position of what they are about. */
 export function positioned(
-  warnings: ConfigWarning[],
+  warnings: readonly ConfigWarning[],
   file: string,
-  source: YamlSource,
+  source: YamlSource | undefined,
 ): ConfigIssue[] {
+  if (source === undefined) {
+    return warnings.map((w) => ({
+      file,
+      line: 0,
+      column: 0,
+      path: formatPath(w.path),
+      message: w.message,
+    }));
+  }
   return warnings.map((w) => {
     const { line, column } = positionOf(source, locate(source, w.path));
     return { file, line, column, path: formatPath(w.path), message: w.message };

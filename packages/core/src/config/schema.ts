@@ -9,11 +9,19 @@ import { backendsSchema } from './backend-schema.js';
 import { durationSchema } from './duration.js';
 import { flag, wholeNumber } from './fields.js';
 import { healthSchema } from './health-schema.js';
+import {
+  checkListeners,
+  hostSchema,
+  listenerSchema,
+  portSchema,
+  resolveListeners,
+} from './listener-schema.js';
 import { poolSchema } from './pool-schema.js';
 import { checkPools, resolvePools, resolveRoutes } from './pools.js';
 import { NAME_PATTERN, nameSchema, routeSchema } from './route-schema.js';
 import { sizeSchema } from './size.js';
 import { strategySchema } from './strategy-schema.js';
+import { http2Schema, tlsSchema } from './tls-schema.js';
 import { trustProxySchema } from './trust-proxy-schema.js';
 import {
   bodyLimitFields,
@@ -23,18 +31,6 @@ import {
   upstreamTimeoutFields,
 } from './upstream-fields.js';
 import { upstreamHttp2Schema, upstreamTlsSchema } from './upstream-tls-schema.js';
-
-const PORT_EXPECTED = 'a port number from 1 to 65535 (0 picks a free port)';
-const portSchema = (description: string) =>
-  z
-    .number({ error: PORT_EXPECTED })
-    .int({ error: PORT_EXPECTED })
-    .min(0, { error: PORT_EXPECTED })
-    .max(65_535, { error: PORT_EXPECTED })
-    .describe(description);
-
-const HOST_EXPECTED = 'a host name or IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::)';
-const hostSchema = z.string({ error: HOST_EXPECTED }).regex(/^[^\s/]+$/, { error: HOST_EXPECTED });
 
 /** Loopback only: 127.0.0.0/8, ::1 and `localhost`. */
 function isLoopback(host: string): boolean {
@@ -191,8 +187,17 @@ const workersSchema = z
 
 export const heliosConfigSchema = z
   .strictObject({
-    port: portSchema('Port the proxy listens on.'),
-    host: hostSchema.default('0.0.0.0').describe('Address the proxy listens on.'),
+    port: portSchema('Port the proxy listens on (or use `listeners`).').optional(),
+    host: hostSchema
+      .default('0.0.0.0')
+      .describe('Address the proxy listens on (the default host of `listeners` too).'),
+    tls: tlsSchema.optional(),
+    http2: http2Schema.optional(),
+    listeners: z
+      .array(listenerSchema, { error: 'a list of listeners (`{ port, host, tls, ... }`)' })
+      .min(1, { error: 'at least one listener' })
+      .optional()
+      .describe('Several listeners; the top-level `port`/`host`/`tls`/`http2` describe one.'),
     strategy: strategySchema.prefault('round-robin'),
     backends: backendsSchema
       .optional()
@@ -238,7 +243,9 @@ export const heliosConfigSchema = z
   })
   .superRefine(
     (config, ctx) => {
-      checkPools(config, (issue) => ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]));
+      const add = (issue: unknown) => ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+      checkListeners(config, add);
+      checkPools(config, add);
     },
     // Also when other keys are wrong: every problem is reported at once (checkPools reads the
     // sections defensively, as they may be malformed then).
@@ -246,6 +253,16 @@ export const heliosConfigSchema = z
   )
   .transform((config) => {
     const pools = resolvePools(config, config);
-    return { ...config, pools, routes: resolveRoutes(config.routes, Object.keys(pools)) };
+    const listeners = resolveListeners(config);
+    const first = listeners[0];
+    return {
+      ...config,
+      // The first listener's address, for what shows one address (logs, `validate`).
+      port: first?.port ?? 0,
+      host: first?.host ?? config.host,
+      listeners,
+      pools,
+      routes: resolveRoutes(config.routes, Object.keys(pools)),
+    };
   })
   .describe('Helios configuration (helios.yaml).');

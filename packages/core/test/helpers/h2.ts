@@ -1,23 +1,24 @@
 /**
- * HTTP/2 over TLS for tests: a throwaway CA and certificate, a TLS server on loopback offering
- * `h2` and `http/1.1` by ALPN that hands each connection to the proxy (`proxy.accept`), and a
- * small promise wrapper around Node's http2 client.
+ * HTTP/2 over TLS for tests: a throwaway CA and a `localhost`/127.0.0.1 certificate, a proxy
+ * whose one listener terminates TLS with `http2: true` (ALPN h2 and http/1.1 on one port, as
+ * `tls:` in helios.yaml gives), and a small promise wrapper around Node's http2 client.
  */
 import {
   type ClientHttp2Session,
   type ClientHttp2Stream,
   connect,
   type IncomingHttpHeaders,
+  type IncomingHttpStatusHeader,
   type OutgoingHttpHeaders,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
 import {
   createTestCertificateAuthority,
   type PemPair,
   type TestCertificateAuthority,
 } from '@helios/test-backends';
+import type { HeliosConfig } from '../../src/config/types.js';
 import type { HeliosProxy } from '../../src/proxy.js';
+import type { Started } from './harness.js';
 
 let authority: Promise<{ ca: TestCertificateAuthority; leaf: PemPair }> | undefined;
 
@@ -30,36 +31,53 @@ export function testCertificates(): Promise<{ ca: TestCertificateAuthority; leaf
   return authority;
 }
 
+/** `config` with its one listener terminating TLS (the certificate above) and offering h2. */
+export async function withTls(config: HeliosConfig, http2 = true): Promise<HeliosConfig> {
+  const { leaf } = await testCertificates();
+  const listener = config.listeners[0];
+  if (listener === undefined) throw new Error('the test config has no listener');
+  return {
+    ...config,
+    listeners: [
+      {
+        ...listener,
+        http2,
+        tls: {
+          certificates: [{ cert: 'site.pem', key: 'site-key.pem', at: [] }],
+          minVersion: 'TLSv1.2',
+          clientAuth: undefined,
+          material: {
+            certificates: [{ ...leaf, names: ['localhost', '127.0.0.1'] }],
+            clientCa: undefined,
+            files: [],
+          },
+        },
+      },
+    ],
+  };
+}
+
 export interface TlsFront {
-  server: Server;
+  proxy: HeliosProxy;
   port: number;
   origin: string;
   /** PEM of the CA that signed the server certificate. */
   caCert: string;
-  close(): void;
 }
 
-/** A TLS port in front of `proxy`: ALPN `h2` and `http/1.1`, both served by the proxy. */
-export async function startTlsFront(proxy: HeliosProxy): Promise<TlsFront> {
-  const { ca, leaf } = await testCertificates();
-  const server = createServer(
-    { cert: leaf.cert, key: leaf.key, ALPNProtocols: ['h2', 'http/1.1'] },
-    (socket: TLSSocket) => proxy.accept(socket),
-  );
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+/** A started proxy (from the harness) whose listener is TLS with h2: its address for clients. */
+export async function tlsFront(started: Started): Promise<TlsFront> {
+  const { ca } = await testCertificates();
   return {
-    server,
-    port,
-    origin: `https://localhost:${port}`,
+    proxy: started.proxy,
+    port: started.port,
+    origin: `https://localhost:${started.port}`,
     caCert: ca.ca.cert,
-    close: () => server.close(),
   };
 }
 
 export interface H2Response {
-  headers: IncomingHttpHeaders;
+  headers: IncomingHttpHeaders & IncomingHttpStatusHeader;
   body: Buffer;
   trailers: IncomingHttpHeaders | undefined;
 }
@@ -75,7 +93,7 @@ export function h2connect(front: TlsFront): Promise<ClientHttp2Session> {
 /** Reads a stream's whole response. Rejects on a reset (`err.code` ERR_HTTP2_STREAM_ERROR). */
 export function h2response(stream: ClientHttp2Stream): Promise<H2Response> {
   return new Promise((resolve, reject) => {
-    let headers: IncomingHttpHeaders = {};
+    let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
     let trailers: IncomingHttpHeaders | undefined;
     const chunks: Buffer[] = [];
     stream.on('response', (h) => {

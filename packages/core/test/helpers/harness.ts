@@ -3,6 +3,7 @@
  * everything a test opened. Each test file calls `useHarness()` once.
  */
 import { afterEach } from 'vitest';
+import type { HeliosConfig } from '../../src/config/types.js';
 import type { HealthHooks } from '../../src/health-hooks.js';
 import type { Logger } from '../../src/logger.js';
 import { createProxy, type HeliosProxy } from '../../src/proxy.js';
@@ -20,7 +21,12 @@ export function useHarness(): {
   start(
     urls: readonly string[],
     overrides?: TestConfigOverrides,
-    extra?: { health?: HealthHooks; logger?: Logger },
+    extra?: {
+      health?: HealthHooks;
+      logger?: Logger;
+      /** Changes the built config before the proxy starts (e.g. a TLS listener). */
+      configure?: (config: HeliosConfig) => HeliosConfig | Promise<HeliosConfig>;
+    },
   ): Promise<Started>;
   cleanup(fn: () => unknown): void;
 } {
@@ -34,8 +40,9 @@ export function useHarness(): {
   return {
     async start(urls, overrides = {}, extra = {}) {
       const strategy = new TestRoundRobin();
+      const config = testConfig(urls, overrides);
       const proxy = createProxy({
-        config: testConfig(urls, overrides),
+        config: extra.configure === undefined ? config : await extra.configure(config),
         strategy,
         health: extra.health,
         logger: extra.logger,

@@ -17,8 +17,10 @@ export async function openWebSocket(
   port: number,
   path = '/ws',
   extraHeaders = '',
+  /** An open connection to use instead of a plain one to `port` (a TLS socket, say). */
+  connected?: Socket,
 ): Promise<RawWebSocket> {
-  const socket = await openSocket(port);
+  const socket = connected ?? (await openSocket(port));
   socket.write(
     `GET ${path} HTTP/1.1\r\nHost: ws.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extraHeaders}\r\n`,
