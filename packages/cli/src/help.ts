@@ -37,7 +37,7 @@ strategy and backends.
 Options:
   -c, --config FILE      config file (default ./helios.yaml)
   -p, --port N           listen on this port instead of the config's (0 picks a free port)
-  -w, --watch            reload when the config file changes
+  -w, --watch            reload when the config or a certificate file changes
       --workers N|auto   worker processes instead of the config's \`workers:\` (auto: one per core)
 ${logFlags}
   -h, --help             show this help

@@ -76,11 +76,15 @@ export async function serve(options: ServeOptions): Promise<Running | undefined>
   try {
     ({ port } = await proxy.listen());
   } catch (error) {
-    const where = `${config.host}:${config.port}`;
-    logger.error(
-      { err: error },
-      describeListenError(error, where, '--port or port: in helios.yaml'),
+    // With several listeners, the socket error says which one failed.
+    const cause = (error as { cause?: { address?: string; port?: number } }).cause;
+    const failed = config.listeners.findIndex(
+      (l) => l.port === cause?.port && cause.port !== 0 && l !== config.listeners[0],
     );
+    const where = failed > 0 ? `${cause?.address}:${cause?.port}` : `${config.host}:${config.port}`;
+    const fix =
+      failed > 0 ? `listeners[${failed}].port in helios.yaml` : '--port or port: in helios.yaml';
+    logger.error({ err: error }, describeListenError(error, where, fix));
     return giveUp(admin);
   }
 

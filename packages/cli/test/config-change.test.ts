@@ -65,3 +65,37 @@ describe('planConfigChange', () => {
     expect(change.config.retries).toBe(1);
   });
 });
+
+describe('planConfigChange with listeners', () => {
+  const tls = (cert: string) => `tls: { cert: ${cert}, key: key.pem }`;
+  const listeners = (port: number, cert: string) => [
+    'listeners:',
+    `  - { port: 8443, ${tls(cert)} }`,
+    `  - { port: ${port}, redirectToHttps: true }`,
+  ];
+
+  it('takes new certificates on a TLS listener, with no restart notice', () => {
+    const before = config(['port: 8443', tls('old.pem')]);
+    const after = config(['port: 8443', tls('new.pem')]);
+    const change = planConfigChange(before, after);
+    expect(change.restart).toEqual([]);
+    expect(change.config.listeners[0]?.tls?.certificates[0]?.cert).toBe('new.pem');
+  });
+
+  it('keeps the running listeners when their set changes, but still takes new certificates', () => {
+    const before = config(listeners(8080, 'old.pem'));
+    const after = config(listeners(8081, 'new.pem'));
+    const change = planConfigChange(before, after);
+    expect(change.restart.map((n) => n.setting)).toEqual(['listeners']);
+    expect(change.config.listeners.map((l) => l.port)).toEqual([8443, 8080]);
+    expect(change.config.listeners[0]?.tls?.certificates[0]?.cert).toBe('new.pem');
+  });
+
+  it('turning TLS on for the one listener needs a restart', () => {
+    const before = config(['port: 8443']);
+    const after = config(['port: 8443', tls('new.pem')]);
+    const change = planConfigChange(before, after);
+    expect(change.restart.map((n) => n.setting)).toEqual(['listeners']);
+    expect(change.config.listeners[0]?.tls).toBeUndefined();
+  });
+});

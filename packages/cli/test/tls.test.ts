@@ -280,6 +280,9 @@ describe('workers: 2 with TLS', () => {
     for (const answer of answers) {
       expect(JSON.parse(answer.body).headers['x-forwarded-proto']).toBe('https');
     }
+    // Plain HTTP to the TLS port, in the worker that got the socket: a plain 400 that says why.
+    const wrongPort = await plainHead(secure, 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect(wrongPort).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     const redirect = await plainHead(plain, 'HEAD /a HTTP/1.1\r\nHost: example.test\r\n\r\n');
     expect(redirect).toContain(`\r\nlocation: https://example.test:${secure}/a\r\n`);
 

@@ -5,6 +5,7 @@
  * (slow requests, upgraded tunnels), close the backend pools and stop the health hooks.
  */
 import type { Server } from 'node:http';
+import { constants } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Pool } from 'undici';
 import type { H2Session } from './h2-session.js';
@@ -50,7 +51,12 @@ export async function drainServer(o: DrainOptions): Promise<void> {
     );
   }
   for (const server of servers) server.closeAllConnections();
-  for (const h2 of o.h2Sessions) h2.session.destroy();
+  for (const h2 of o.h2Sessions) {
+    // Streams cut by the deadline: GOAWAY(INTERNAL_ERROR), so a client sees them fail rather
+    // than end as if complete.
+    if (finishedInTime) h2.session.destroy();
+    else h2.session.destroy(new Error('drain timeout reached'), constants.NGHTTP2_INTERNAL_ERROR);
+  }
   for (const socket of o.tunnels) socket.destroy();
   for (const socket of o.sockets) socket.destroy();
   const pools = o.pools();

@@ -10,7 +10,9 @@
  * room for the request line's share and the pseudo-headers, so the exact limits answer 431/414
  * as over HTTP/1.1 and only far larger heads are reset by nghttp2 itself; push and extended
  * CONNECT off; an idle session (no stream in service for `timeouts.clientIdle`) is closed with
- * GOAWAY; the rapid-reset guard is in h2-session.ts.
+ * GOAWAY. Node's session timer only counts stream activity, so PINGs or a header block trickled
+ * in CONTINUATION frames (a slowloris that never completes a request) do not keep a session
+ * open (tested). The rapid-reset guard is in h2-session.ts.
  */
 import {
   createServer,
@@ -50,14 +52,23 @@ export function h2SessionOf(session: ServerHttp2Session): H2Session | undefined 
   return (session as TaggedSession)[kSession];
 }
 
+/**
+ * Header fields nghttp2 lets through before resetting the stream itself. Browsers split
+ * `Cookie` into one field per cookie (RFC 9113 §8.2.3 crumbs), which Helios joins back into one
+ * line, so the count that answers 431 (`limits.maxHeaderCount`, as over HTTP/1.1) is checked
+ * after joining; this outer bound leaves room for the crumbs, and the header list size bounds
+ * the memory either way.
+ */
+function headerPairLimit(config: HeliosConfig): number {
+  return 2 * config.limits.maxHeaderCount + PSEUDO_HEADERS + 1;
+}
+
 export function h2Settings(config: HeliosConfig): Settings {
   const limits = config.limits;
   return {
     maxConcurrentStreams: limits.maxConcurrentStreams,
     maxHeaderListSize:
-      limits.maxHeaderSize +
-      limits.maxUrlLength +
-      FIELD_OVERHEAD * (limits.maxHeaderCount + PSEUDO_HEADERS + 1),
+      limits.maxHeaderSize + limits.maxUrlLength + FIELD_OVERHEAD * headerPairLimit(config),
     enablePush: false,
     enableConnectProtocol: false,
   };
@@ -70,8 +81,7 @@ export function createH2Listener(
 ): Http2Server {
   const server = createServer({
     settings: h2Settings(config),
-    // One pair more than allowed shows there were more (answered 431, never a silent drop).
-    maxHeaderListPairs: config.limits.maxHeaderCount + PSEUDO_HEADERS + 1,
+    maxHeaderListPairs: headerPairLimit(config),
   });
   server.on('session', (session: ServerHttp2Session) => {
     const state = new H2Session(session, config.limits.maxConcurrentStreams, logger);

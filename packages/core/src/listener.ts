@@ -106,13 +106,25 @@ export function createListener(
   return { server, certificates };
 }
 
+const PLAIN_HTTP_BODY =
+  'Helios: 400 Bad Request. This port speaks HTTPS: use an https:// URL. Code HELIOS_BAD_REQUEST.\n';
+const PLAIN_HTTP_ANSWER =
+  'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n' +
+  `content-length: ${Buffer.byteLength(PLAIN_HTTP_BODY)}\r\nconnection: close\r\n\r\n${PLAIN_HTTP_BODY}`;
+
 /**
  * A failed handshake (a scanner, plaintext sent to the TLS port, a refused client
  * certificate, a protocol version below `minVersion`) is the client's business: Node has closed
  * the socket; it is noted at debug level only, so a flood of them cannot flood the log.
  */
 function onHandshakeError(err: Error & { code?: string }, socket: Socket, logger: Logger): void {
-  if (!socket.destroyed) socket.destroy();
+  // Plain HTTP sent to the TLS port: answer in plain HTTP, as nginx does, so the person at the
+  // other end reads why instead of an empty reply. `_parent` is the TCP socket under the TLS
+  // one (a Node internal; without it the connection is just closed).
+  const raw = (socket as Socket & { _parent?: Socket | null })._parent;
+  if (err.code === 'ERR_SSL_HTTP_REQUEST' && raw != null && raw.writable) {
+    raw.end(PLAIN_HTTP_ANSWER);
+  } else if (!socket.destroyed) socket.destroy();
   if (logger.isLevelEnabled('debug')) {
     logger.debug(
       { tlsCode: err.code, remoteAddress: socket.remoteAddress, reason: err.message },

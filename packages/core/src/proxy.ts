@@ -1,8 +1,9 @@
 /**
  * The programmatic face of the data path: `createProxy()` returns a `HeliosProxy` that listens,
  * forwards, reloads and drains. It wires the listener to the current generation (pools, routes:
- * generation.ts); the per-request work lives in exchange.ts and its two kinds, http-exchange.ts
- * and upgrade-exchange.ts.
+ * generation.ts); the per-request work lives in exchange.ts and its kinds, http-exchange.ts,
+ * upgrade-exchange.ts and, for HTTP/2 clients of TLS listeners, h2-exchange.ts (sessions from
+ * h2-listener.ts, handed over by ALPN in tls/secure-server.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -196,10 +197,18 @@ export class HeliosProxy extends EventEmitter {
     if (listener.redirectToHttps) {
       // Never proxied: the answer is a 308 to the first TLS listener's (bound) port.
       handlers.request = (req: IncomingMessage, res: ServerResponse) => {
-        redirectRequest(req, res, this.#httpsPort());
+        try {
+          redirectRequest(req, res, this.#httpsPort());
+        } catch (err) {
+          this.#internalError(err, res.socket);
+        }
       };
       handlers.upgrade = (req: IncomingMessage, socket: Socket) => {
-        redirectUpgrade(req, socket, this.#httpsPort());
+        try {
+          redirectUpgrade(req, socket, this.#httpsPort());
+        } catch (err) {
+          this.#internalError(err, socket);
+        }
       };
     }
     const created = createListener(config, handlers, this.#rt.logger, listener);
@@ -347,7 +356,9 @@ export class HeliosProxy extends EventEmitter {
    * effect, if the new generation cannot be built). Requests in flight finish on the pools they
    * started on; pools of unchanged backends are reused; removed pools close in the background
    * once their requests end, so a long download never delays the swap or a later reload;
-   * upgraded connections are untouched. `port`, `host` and `limits.maxHeaderSize` need a restart.
+   * upgraded connections are untouched. TLS listeners take the new certificates and TLS
+   * settings for new handshakes. `port`, `host`, the set of listeners and `limits.maxHeaderSize`
+   * need a restart.
    */
   reload(config: HeliosConfig, strategy?: Strategy): void {
     const factories: PoolFactories =

@@ -93,6 +93,15 @@ describe('HTTP/2 requests reach HTTP/1.1 backends', () => {
     expect(cookies).toEqual([['cookie', 'a=1; b=2; c=3']]);
   });
 
+  it('joins a browser-style split Cookie (one field per cookie) and counts it as one line', async () => {
+    const { session } = await echoProxy({ limits: { maxHeaderCount: 20 } });
+    const crumbs = Array.from({ length: 30 }, (_, i) => `c${i}=${i}`);
+    const res = await h2request(session, { ':path': '/', cookie: crumbs });
+    expect(res.headers[':status']).toBe(200);
+    const cookies = report(res.body).rawHeaders.filter(([n]) => n === 'cookie');
+    expect(cookies).toEqual([['cookie', crumbs.join('; ')]]);
+  });
+
   it('never forwards TE (even trailers) and keeps other fields, repeats included', async () => {
     const { session } = await echoProxy();
     const res = await h2request(session, {

@@ -63,6 +63,25 @@ describe('HTTP/2 drain and reload', () => {
     await sessionClosed;
   });
 
+  it('cuts a stream still open when timeouts.drain runs out: the client sees it fail, not end', async () => {
+    const fleet = await backends(1, { latency: 5_000 });
+    const started = await h.start(
+      fleet.urls,
+      { timeouts: { drain: 200 } },
+      { configure: (c) => withTls(c) },
+    );
+    const session = await h2connect(await tlsFront(started));
+    session.on('error', () => {});
+    const stuck = h2request(session, { ':path': '/stuck' }).then(
+      () => 'completed',
+      () => 'failed',
+    );
+    await waitFor(() => started.proxy.inFlightRequests === 1, 5_000, 'the request to start');
+    await started.proxy.close();
+    expect(await stuck).toBe('failed');
+    expect(started.proxy.inFlightRequests).toBe(0);
+  });
+
   it('keeps a live session across a reload and sends its next request to the new backends', async () => {
     const first = await backends(1);
     const second = await backends(1);
@@ -78,6 +97,34 @@ describe('HTTP/2 drain and reload', () => {
     expect(second.backend(1).stats.requests).toBe(1);
     expect(first.backend(1).stats.requests).toBe(1);
     expect(session.destroyed).toBe(false);
+  });
+});
+
+describe('HTTP/2 idle connections', () => {
+  it('closes a session idle for timeouts.clientIdle with GOAWAY, never one with a stream in service', async () => {
+    const fleet = await backends(1, { latency: 600 });
+    const started = await h.start(
+      fleet.urls,
+      { timeouts: { clientIdle: 200 } },
+      { configure: (c) => withTls(c) },
+    );
+    const session = await h2connect(await tlsFront(started));
+    session.on('error', () => {});
+    const events: string[] = [];
+    const goaway = new Promise<number>((resolve) =>
+      session.once('goaway', (code) => {
+        events.push('goaway');
+        resolve(code);
+      }),
+    );
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    // Three times longer than the idle limit, with nothing on the wire while the backend thinks.
+    const slow = await h2request(session, { ':path': '/slow' });
+    events.push('response');
+    expect(slow.headers[':status']).toBe(200);
+    expect(await goaway).toBe(0);
+    await closed;
+    expect(events).toEqual(['response', 'goaway']);
   });
 });
 

@@ -90,6 +90,18 @@ describe('HTTP/2 body limits and client timeouts', () => {
 });
 
 describe('HTTP/2 head limits', () => {
+  it('closes a session whose header block trickles in (CONTINUATION slowloris)', async () => {
+    const { front, proxy } = await h2proxy({ timeouts: { clientHeader: 300, clientIdle: 300 } });
+    const attacker = await rawH2(front.port, front.caCert);
+    // 120 bytes, one every 50 ms: complete after 6 s unless the session is closed first.
+    const sent = await attacker.trickleHeaders(120, 50);
+    await attacker.closed;
+    expect(await attacker.goaway).toBe(0);
+    expect(sent).toBeLessThan(120);
+    expect(requestsSeen()).toBe(0);
+    expect(proxy.inFlightRequests).toBe(0);
+  });
+
   it('answers 431 past limits.maxHeaderCount and serves exactly the limit', async () => {
     const { session } = await h2proxy({ limits: { maxHeaderCount: 20 } });
     const fields = (n: number) =>
@@ -117,6 +129,14 @@ describe('HTTP/2 head limits', () => {
     expect(long.headers[':status']).toBe(414);
     const ok = await h2request(session, { ':path': '/', 'x-small': 'a'.repeat(1_000) });
     expect(ok.headers[':status']).toBe(200);
+    // Far past SETTINGS_MAX_HEADER_LIST_SIZE: refused (by Helios or nghttp2), session intact.
+    const huge = await h2request(session, { ':path': '/', 'x-huge': 'a'.repeat(100_000) }).then(
+      (r) => r.headers[':status'],
+      (e: { rstCode?: number; code?: string }) => `refused ${e.rstCode ?? e.code}`,
+    );
+    expect(huge).not.toBe(200);
+    const after = await h2request(session, { ':path': '/' });
+    expect(after.headers[':status']).toBe(200);
   });
 
   it('advertises limits.maxConcurrentStreams and never runs more streams at once', async () => {

@@ -12,8 +12,10 @@ import { promisify } from 'node:util';
 import { createTestCertificateAuthority, type Fleet, startBackends } from '@helios/test-backends';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { resolveConfig } from '../src/config/parse.js';
 import type { HeliosConfig } from '../src/config/types.js';
 import { createProxy, type HeliosProxy } from '../src/proxy.js';
+import { loadTlsMaterial } from '../src/tls/load-material.js';
 import { captureLogger } from './helpers/logger.js';
 import { TestRoundRobin } from './helpers/strategy.js';
 import { createPki, httpsRequest, type Pki } from './helpers/tls.js';
@@ -230,7 +232,9 @@ describe('TLS termination', () => {
       socket.on('error', () => undefined);
       socket.on('close', () => resolve(data));
     });
-    expect(plain).not.toContain('200');
+    // As nginx does: a plain-HTTP answer that says why, then the connection closes.
+    expect(plain).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(plain).toContain('This port speaks HTTPS: use an https:// URL.');
     await new Promise<void>((resolve) => {
       const socket = netConnect(port, '127.0.0.1', () => {
         socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3]));
@@ -244,6 +248,20 @@ describe('TLS termination', () => {
     expect(fleet?.backends[0]?.stats.requests).toBe(1);
     expect(logger.entries.filter((e) => e.level !== 'debug' && e.level !== 'trace')).toEqual([]);
     expect(logger.entries.some((e) => e.msg === 'TLS handshake failed')).toBe(true);
+  });
+
+  it('closes a connection that never finishes its handshake after timeouts.clientHeader', async () => {
+    const { port, logger } = await start(
+      await configFile(`${SITE}timeouts: { clientHeader: 300ms }\n`),
+    );
+    // Node's own default would keep it open for 120 s, far past this test's timeout.
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = netConnect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(true));
+    });
+    expect(closed).toBe(true);
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 
   it('relays a WebSocket upgrade on a TLS listener', async () => {
@@ -308,6 +326,23 @@ describe('TLS termination', () => {
     expect(await san()).toContain('renewed.localhost');
   });
 
+  it('a reload turns mutual TLS on and off for new handshakes', async () => {
+    const { proxy, port } = await start(await configFile(SITE));
+    expect(await handshake(port, { servername: 'localhost' })).toBe('served');
+    proxy.reload(
+      await configFile(
+        'port: 0\ntls: { cert: site.pem, key: site-key.pem, clientAuth: { ca: ca.pem } }\n',
+        'mtls.yaml',
+      ),
+    );
+    expect(await handshake(port, { servername: 'localhost' })).not.toBe('served');
+    const cert = await readFile(join(pki.dir, 'client.pem'), 'utf8');
+    const key = await readFile(join(pki.dir, 'client-key.pem'), 'utf8');
+    expect(await handshake(port, { servername: 'localhost', cert, key })).toBe('served');
+    proxy.reload(await configFile(SITE, 'plain.yaml'));
+    expect(await handshake(port, { servername: 'localhost' })).toBe('served');
+  });
+
   it('a reload whose TLS settings OpenSSL refuses changes nothing', async () => {
     const config = await configFile(SITE);
     const { proxy, port } = await start(config);
@@ -317,6 +352,27 @@ describe('TLS termination', () => {
     material.certificates[0] = { cert: 'not a certificate', key: 'nope', names: [] };
     expect(() => proxy.reload(broken)).toThrow();
     expect((await httpsRequest(port, { ca })).peer).toBe('localhost');
+  });
+});
+
+describe('TLS from code', () => {
+  it('createProxy refuses a TLS config whose files were not read; loadTlsMaterial reads them', async () => {
+    fleet = await startBackends({ count: 1, behaviour: { latency: 0 } });
+    const config = resolveConfig({
+      port: 0,
+      host: '127.0.0.1',
+      tls: { cert: 'site.pem', key: 'site-key.pem' },
+      backends: fleet.urls,
+    });
+    expect(() => createProxy({ config, strategy: new TestRoundRobin() })).toThrow(
+      expect.objectContaining({ code: 'HELIOS_TLS_NOT_LOADED' }),
+    );
+    const loaded = await loadTlsMaterial(config, pki.dir);
+    expect(loaded.issues).toEqual([]);
+    const { port } = await start(loaded.config);
+    expect((await httpsRequest(port, { ca })).peer).toBe('localhost');
+    const missing = await loadTlsMaterial(config, join(pki.dir, 'nowhere'));
+    expect(missing.issues.map((i) => i.path.join('.'))).toEqual(['tls.cert', 'tls.key']);
   });
 });
 

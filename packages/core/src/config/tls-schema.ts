@@ -58,30 +58,35 @@ export const tlsSchema = z
       .describe('Oldest TLS version accepted.'),
     clientAuth: clientAuthSchema.optional(),
   })
-  .superRefine((tls, ctx) => {
-    const single = tls.cert !== undefined || tls.key !== undefined;
-    if (single && tls.certificates !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['certificates'],
-        message: 'either `cert` and `key`, or `certificates`, not both',
-        input: tls.certificates,
-      });
-      return;
-    }
-    if (tls.certificates !== undefined) return;
-    for (const key of ['cert', 'key'] as const) {
-      if (tls[key] !== undefined) continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: single
-          ? `\`${key}\` too: a certificate needs both \`cert\` and \`key\``
-          : 'a certificate: `cert` and `key`, or `certificates: [{ cert, key }, ...]`',
-        input: undefined,
-      });
-    }
-  })
+  .superRefine(
+    (tls, ctx) => {
+      if (typeof tls !== 'object' || tls === null) return;
+      const single = tls.cert !== undefined || tls.key !== undefined;
+      if (single && tls.certificates !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificates'],
+          message: 'either `cert` and `key`, or `certificates`, not both',
+          input: tls.certificates,
+        });
+        return;
+      }
+      if (tls.certificates !== undefined) return;
+      for (const key of ['cert', 'key'] as const) {
+        if (tls[key] !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: single
+            ? `\`${key}\` too: a certificate needs both \`cert\` and \`key\``
+            : 'a certificate: `cert` and `key`, or `certificates: [{ cert, key }, ...]`',
+          input: undefined,
+        });
+      }
+      // Also when a field is wrong (a bad minVersion): every problem is reported at once.
+    },
+    { when: () => true },
+  )
   .transform((tls) => {
     const certificates: CertificateFiles[] =
       tls.certificates === undefined

@@ -31,6 +31,9 @@ export function createSecureListenerServer(
     ...httpOptions,
     ...ListenerCertificates.serverOptions(listener.tls, certificates),
     ALPNProtocols: offerH2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+    // A client that opens the connection and never finishes the handshake is a slowloris
+    // before the HTTP layer (and its header timeout) ever sees it: same bound (Node: 120 s).
+    handshakeTimeout: httpOptions.headersTimeout,
   });
   if (offerH2) routeByAlpn(server, h2);
   return { server, certificates };

@@ -7,7 +7,14 @@ import { connect, type TLSSocket } from 'node:tls';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
-export const FrameType = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, GOAWAY: 7 } as const;
+export const FrameType = {
+  DATA: 0,
+  HEADERS: 1,
+  RST_STREAM: 3,
+  SETTINGS: 4,
+  GOAWAY: 7,
+  CONTINUATION: 9,
+} as const;
 
 function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
   const head = Buffer.alloc(9);
@@ -29,6 +36,12 @@ export interface RawH2 {
   socket: TLSSocket;
   /** HEADERS (END_STREAM) then RST_STREAM(CANCEL) for `count` new streams, in one write. */
   openAndReset(count: number): boolean;
+  /**
+   * Starts a request whose header block never ends in time: HEADERS without END_HEADERS, then
+   * one CONTINUATION byte of an `:authority` value of `length` bytes every `everyMs`. Resolves
+   * with the bytes sent when the socket closes or the block is complete.
+   */
+  trickleHeaders(length: number, everyMs: number): Promise<number>;
   /** The error code of the first GOAWAY received, once one is. */
   goaway: Promise<number>;
   closed: Promise<void>;
@@ -47,6 +60,7 @@ export function rawH2(port: number, ca: string): Promise<RawH2> {
     let next = 1;
     let buffered = Buffer.alloc(0);
     let onGoaway: (code: number) => void = () => {};
+    let onReady: () => void = () => {};
     const goaway = new Promise<number>((r) => {
       onGoaway = r;
     });
@@ -61,9 +75,11 @@ export function rawH2(port: number, ca: string): Promise<RawH2> {
         const flags = buffered[4] ?? 0;
         const payload = buffered.subarray(9, 9 + length);
         if (type === FrameType.GOAWAY) onGoaway(payload.readUInt32BE(4));
-        // Acknowledge the server's SETTINGS, as a client must.
+        // Acknowledge the server's SETTINGS, as a client must; the client is ready after that
+        // (an ACK written in the middle of a header block would be a protocol error).
         if (type === FrameType.SETTINGS && (flags & 1) === 0) {
           socket.write(frame(FrameType.SETTINGS, 1, 0, Buffer.alloc(0)));
+          onReady();
         }
         buffered = buffered.subarray(9 + length);
       }
@@ -75,6 +91,7 @@ export function rawH2(port: number, ca: string): Promise<RawH2> {
       }
       socket.write(Buffer.concat([PREFACE, frame(FrameType.SETTINGS, 0, 0, Buffer.alloc(0))]));
       const client: RawH2 = {
+        trickleHeaders: () => Promise.resolve(0),
         socket,
         goaway,
         closed,
@@ -95,7 +112,27 @@ export function rawH2(port: number, ca: string): Promise<RawH2> {
           return socket.write(Buffer.concat(frames));
         },
       };
-      resolve(client);
+      onReady = () => resolve(client);
+      client.trickleHeaders = (length, everyMs) =>
+        new Promise((done) => {
+          const id = next;
+          next += 2;
+          // :method GET, :scheme https, :path /, :authority literal (indexed name) of `length`.
+          socket.write(
+            frame(FrameType.HEADERS, 0x1, id, Buffer.from([0x82, 0x87, 0x84, 0x41, length])),
+          );
+          let sent = 0;
+          const timer = setInterval(() => {
+            if (socket.destroyed || sent >= length) {
+              clearInterval(timer);
+              done(sent);
+              return;
+            }
+            sent++;
+            const last = sent === length;
+            socket.write(frame(FrameType.CONTINUATION, last ? 0x4 : 0, id, Buffer.from('a')));
+          }, everyMs);
+        });
     });
     socket.once('error', reject);
   });
