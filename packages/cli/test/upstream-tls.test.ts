@@ -5,7 +5,10 @@
  * text with the config (they never read files), and the primary's active probes dial with the
  * same settings, so the backend stays in service.
  */
+
+import { rename } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import {
   createTestCertificateAuthority,
   type Fleet,
@@ -14,7 +17,8 @@ import {
   type TestCertificateAuthority,
 } from '@helios/test-backends';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, stopAll } from './support/cli-process.js';
+import { CliProcess, runCli, startCli, stopAll } from './support/cli-process.js';
+import { isMsg } from './support/cluster.js';
 import { removeTempDirs, tempDir, writeConfig } from './support/temp-dir.js';
 
 let authority: TestCertificateAuthority;
@@ -147,5 +151,36 @@ describe('helios start with upstreamTls and workers: 2', () => {
     }
     expect(backend.stats.healthChecks).toBeGreaterThanOrEqual(3);
     expect(cli.logs.filter((l) => /down|unhealthy/i.test(String(l.msg)))).toEqual([]);
+  });
+});
+
+describe('helios start --watch with upstreamTls', () => {
+  it('reloads when the CA file is replaced (config untouched): the backend becomes reachable', async () => {
+    const other = await createTestCertificateAuthority('Another CA');
+    fleet = await startBackends({ count: 1, tls: await other.issue({ names: ['127.0.0.1'] }) });
+    const dir = await tempDir();
+    await files(dir);
+    const path = await writeConfig(
+      dir,
+      [
+        'port: 0',
+        'host: 127.0.0.1',
+        'retries: 0',
+        `backends: [${fleet.urls[0]}]`,
+        'upstreamTls: { ca: ca.pem }',
+        'health: { active: { enabled: false }, passive: { enabled: false } }',
+        '',
+      ].join('\n'),
+    );
+    const cli = new CliProcess(['--config', path, '--log-format', 'json', '--watch']);
+    const line = await cli.waitForLog('the listening line', isMsg(/^listening on/), 20_000);
+    const port = (line.ports as number[])[0] as number;
+    await cli.waitForLog('the watch', isMsg(/^watching the config file/));
+    expect((await get(port)).status).toBe(502);
+    // Written aside, then renamed over the old file, as config tools do.
+    await writeConfig(dir, other.ca.cert, 'next-ca.pem');
+    await rename(join(dir, 'next-ca.pem'), join(dir, 'ca.pem'));
+    await cli.waitForLog('the reload', isMsg(/^config reloaded/));
+    expect(await get(port)).toEqual({ status: 200, body: 'Halo dari Server 1' });
   });
 });

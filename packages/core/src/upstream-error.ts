@@ -72,7 +72,7 @@ const LOCAL_ERRNO: ReadonlySet<unknown> = new Set([
  * handshake, when undici has started writing; it is still a failed handshake.
  */
 const TLS_CODE =
-  /^(ERR_TLS_|ERR_SSL_)|^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH|INVALID_CA|ERR_TLS_CERT)/;
+  /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_SELF_SIGNED|CERT_|HOSTNAME_MISMATCH|INVALID_CA)/;
 
 export function isTlsError(err: Error): boolean {
   const code = (err as { code?: unknown }).code;

@@ -3,10 +3,11 @@
  * undici `Pool` that holds its keep-alive connections, and the wait queue in front of it.
  * A pool keeps at most `maxConnections` connections, never pipelines (a slow response must not
  * hold up the next request) and speaks HTTP/1.1, or HTTP/2 to an `https://` backend when the
- * pool has `upstreamHttp2` (negotiated with ALPN; the backend may still choose HTTP/1.1). Helios admits at most `maxConnections`
- * requests at a time to it; the rest wait in a bounded queue with a deadline instead of piling
- * up unbounded inside undici. Pools are keyed by what cannot change on a live pool, so a reload
- * reuses them when it can.
+ * pool has `upstreamHttp2` (negotiated with ALPN; the backend may still choose HTTP/1.1; with
+ * `pipelining: 1` undici puts one stream on each h2 connection). Helios admits at most
+ * `maxConnections` requests at a time to it; the rest wait in a bounded queue with a deadline
+ * instead of piling up unbounded inside undici. Pools are keyed by what cannot change on a live
+ * pool, so a reload reuses them when it can.
  */
 import { type Dispatcher, Pool } from 'undici';
 import { Backend } from './backend.js';

@@ -1,6 +1,6 @@
 /**
  * gRPC through Helios with `upstreamHttp2: true`: a real `@grpc/grpc-js` client speaks h2 over
- * TLS to Helios, Helios dispatches over h2 (ALPN) to a real grpc-js server behind a private CA.
+ * TLS to Helios' own TLS listener (`tls:` in helios.yaml), Helios dispatches over h2 (ALPN) to a real grpc-js server behind a private CA.
  * Unary and server-streaming calls, status codes and messages (trailers, and trailers-only
  * answers), custom trailing metadata, and deadlines: `grpc-timeout` reaches the server, and a
  * client that gives up cancels the server's call through Helios.
@@ -25,7 +25,6 @@ import {
 } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy, type HeliosProxy } from '../src/proxy.js';
-import { startTlsFront, type TlsFront } from './helpers/h2.js';
 import { waitFor } from './helpers/harness.js';
 import { TestRoundRobin } from './helpers/strategy.js';
 import { type TlsFixture, tlsFixture, YAML_HEAD } from './helpers/tls-setup.js';
@@ -148,6 +147,8 @@ const chat: handleBidiStreamingCall<Ask, Reply> = (call) => {
 
 beforeAll(async () => {
   fx = await tlsFixture();
+  await fx.write('site.pem', fx.server.cert);
+  await fx.write('site-key.pem', fx.server.key);
   grpcServer = new Server();
   grpcServer.addService(definition, { say, count, chat });
   grpcPort = await new Promise<number>((resolve, reject) =>
@@ -172,17 +173,17 @@ afterEach(async () => {
 });
 
 async function throughHelios(extra = ''): Promise<{ client: TalkClientApi; proxy: HeliosProxy }> {
+  // The listener terminates TLS and offers h2 (http2 defaults to true with tls), as in
+  // production; the backend is reached over TLS with h2 by ALPN.
   const config = await fx.load(
-    `${YAML_HEAD}backends: [https://127.0.0.1:${grpcPort}]\nupstreamTls: { ca: ca.pem }\nupstreamHttp2: true\n${extra}`,
+    `${YAML_HEAD}tls: { cert: site.pem, key: site-key.pem }\nbackends: [https://127.0.0.1:${grpcPort}]\nupstreamTls: { ca: ca.pem }\nupstreamHttp2: true\n${extra}`,
   );
   const proxy = createProxy({ config, createStrategy: () => new TestRoundRobin() });
   cleanups.push(() => proxy.close());
-  await proxy.listen();
-  const front: TlsFront = await startTlsFront(proxy);
-  cleanups.push(() => front.close());
+  const { port } = await proxy.listen();
   const client = new TalkClient(
-    `127.0.0.1:${front.port}`,
-    credentials.createSsl(Buffer.from(front.caCert)),
+    `127.0.0.1:${port}`,
+    credentials.createSsl(Buffer.from(fx.authority.ca.cert)),
     { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' },
   ) as unknown as TalkClientApi;
   cleanups.push(() => client.close());

@@ -1,7 +1,8 @@
 /**
  * One fake backend: a node:http server on loopback (or node:https with `tls`, or an HTTP/2 +
- * HTTP/1.1 TLS server with `tls` and `http2`) whose answers follow its current `Behaviour`. Owns the listening lifecycle (including `refuse`, which really closes and later
- * reopens the listening socket on the same port), connection tracking and shutdown.
+ * HTTP/1.1 TLS server with `tls` and `http2`) whose answers follow its current `Behaviour`.
+ * Owns the listening lifecycle (including `refuse`, which really closes and later reopens the
+ * listening socket on the same port), connection tracking and shutdown.
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -126,7 +126,10 @@ export async function readUpstreamTlsFiles(
         add(first.at, `${first.file} ${problem}`);
         return;
       }
-      for (const ref of refs) ref.pem = pem;
+      for (const ref of refs) {
+        ref.pem = pem;
+        ref.path = full;
+      }
     }),
   );
   for (const pool of Object.values(config.pools)) {
@@ -150,6 +153,15 @@ export async function readUpstreamTlsFiles(
   }
   // Files are read concurrently: report in a stable order.
   return issues.sort((a, b) => formatPath(a.path).localeCompare(formatPath(b.path)));
+}
+
+/** Absolute paths of every file `upstreamTls` read, for `--watch`. */
+export function upstreamTlsFiles(config: HeliosConfig): string[] {
+  const files = new Set<string>();
+  for (const pool of Object.values(config.pools)) {
+    for (const ref of refsOf(pool.upstreamTls)) if (ref.path !== undefined) files.add(ref.path);
+  }
+  return [...files];
 }
 
 /**

@@ -64,6 +64,8 @@ export interface TlsFileRef {
   readonly at: readonly (string | number)[];
   /** The PEM text, filled in by `loadUpstreamTlsFiles`; undefined until then. */
   pem?: string | undefined;
+  /** The absolute path it was read from (for `--watch`); set with `pem`. */
+  path?: string | undefined;
 }
 
 /** A pool's TLS settings towards its backends, top-level values applied. */

@@ -12,6 +12,7 @@ import { createSecureContext } from 'node:tls';
 import type { ListenerConfig } from '../config/listener-schema.js';
 import type { TlsConfig } from '../config/tls-schema.js';
 import type { HeliosConfig } from '../config/types.js';
+import { upstreamTlsFiles } from '../config/upstream-tls-files.js';
 import type { LoadedCertificate, TlsMaterial } from './material.js';
 
 /** A problem with a file named in the config, at that key. */
@@ -203,7 +204,13 @@ export async function loadTlsMaterial(
   return { config: { ...config, tls: shorthand, listeners }, issues };
 }
 
-/** Absolute paths of every certificate, key and CA file the config's listeners read. */
+/**
+ * Absolute paths of every certificate, key and CA file the config's listeners read, and those
+ * of `upstreamTls` (TLS to backends).
+ */
 export function tlsFiles(config: HeliosConfig): string[] {
-  return config.listeners.flatMap((listener) => listener.tls?.material?.files ?? []);
+  return [
+    ...config.listeners.flatMap((listener) => listener.tls?.material?.files ?? []),
+    ...upstreamTlsFiles(config),
+  ];
 }
