@@ -164,8 +164,9 @@ describe('signals and replacements at other moments', () => {
   it('a worker sent SIGTERM on its own is replaced at once, while it still drains', async () => {
     const { cli } = await launch(clusterYaml(['timeouts:', '  drain: 20s'], fleet.urls));
     const port = await cli.listeningPort();
-    fleet.backends[0]?.set({ latency: 3_000 });
-    fleet.backends[1]?.set({ latency: 3_000 });
+    // Long enough that a replacement starting on a loaded machine is up before the request ends.
+    fleet.backends[0]?.set({ latency: 8_000 });
+    fleet.backends[1]?.set({ latency: 8_000 });
     const pids = workerPids(cli);
     const slowAnswers = [get(port), get(port)];
     await until(

@@ -111,7 +111,7 @@ export class CliProcess {
     const line = await this.waitForLog(
       'the listening log line',
       (l) => String(l.msg ?? '').startsWith('listening on'),
-      15_000,
+      30_000,
     );
     return Number(line.port);
   }
