@@ -89,9 +89,11 @@ export class RouteTable<R extends Routable> {
   /** The first route, in file order, whose conditions all hold; `undefined` when none does. */
   match(request: RouteRequest): R | undefined {
     const host = request.routeHost;
+    // Read once: `pathOnly` is computed on each read, and every candidate route needs it.
+    const path = request.pathOnly;
     const exact = this.#exact.get(host);
-    if (exact !== undefined) return firstMatch(exact, request);
-    if (this.#suffix.size === 0 || host === '') return firstMatch(this.#hostless, request);
+    if (exact !== undefined) return firstMatch(exact, request, path);
+    if (this.#suffix.size === 0 || host === '') return firstMatch(this.#hostless, request, path);
     // Walk the host's suffixes, most specific first: a.b.example.com → .b.example.com, ...
     let first: string | undefined;
     let more: string[] | undefined;
@@ -105,33 +107,38 @@ export class RouteTable<R extends Routable> {
         more.push(key);
       }
     }
-    if (first === undefined) return firstMatch(this.#hostless, request);
-    if (more === undefined) return firstMatch(this.#suffix.get(first) as Bucket<R>, request);
+    if (first === undefined) return firstMatch(this.#hostless, request, path);
+    if (more === undefined) return firstMatch(this.#suffix.get(first) as Bucket<R>, request, path);
     // Rare: several wildcard patterns cover this host; merge them in file order.
     const lists = more.map((key) => this.#suffixOnly.get(key) ?? []);
-    return firstIn(merge(...lists, this.#hostlessRoutes), request);
+    return firstIn(merge(...lists, this.#hostlessRoutes), request, path);
   }
 }
 
-function firstMatch<R extends Routable>(b: Bucket<R>, request: RouteRequest): R | undefined {
+function firstMatch<R extends Routable>(
+  b: Bucket<R>,
+  request: RouteRequest,
+  path: string,
+): R | undefined {
   const list =
-    b.bySegment.size === 0
-      ? b.generic
-      : (b.bySegment.get(firstSegment(request.pathOnly)) ?? b.generic);
-  return firstIn(list, request);
+    b.bySegment.size === 0 ? b.generic : (b.bySegment.get(firstSegment(path)) ?? b.generic);
+  return firstIn(list, request, path);
 }
 
-function firstIn<R extends Routable>(list: readonly R[], request: RouteRequest): R | undefined {
+function firstIn<R extends Routable>(
+  list: readonly R[],
+  request: RouteRequest,
+  path: string,
+): R | undefined {
   for (let i = 0; i < list.length; i++) {
     const route = list[i] as R;
-    if (conditionsHold(route.conditions, request)) return route;
+    if (conditionsHold(route.conditions, request, path)) return route;
   }
   return undefined;
 }
 
 /** Everything but the host, which the bucket already settled. */
-function conditionsHold(c: RouteConditions, request: RouteRequest): boolean {
-  const path = request.pathOnly;
+function conditionsHold(c: RouteConditions, request: RouteRequest, path: string): boolean {
   if (c.path !== undefined && path !== c.path) return false;
   if (c.pathPrefix !== undefined && !hasPathPrefix(path, c.pathPrefix)) return false;
   if (c.pathRegex !== undefined && !c.pathRegex.test(path)) return false;
