@@ -58,7 +58,7 @@ async function startLoad(caCert: string, size: number) {
   const child = spawn(
     process.execPath,
     [
-      fileURLToPath(new URL('./helpers/h2-stream-load.mjs', import.meta.url)),
+      fileURLToPath(new URL('./helpers/stream-load.mjs', import.meta.url)),
       String(size),
       Buffer.from(caCert).toString('base64'),
     ],

@@ -1,10 +1,16 @@
 // Load for the memory tests, run in a child process so that its own buffers do not count
-// against the proxy's RSS: a backend that streams or swallows N bytes, and a client that
-// downloads or uploads N bytes through the proxy. Protocol: one JSON line per message.
+// against the proxy's RSS: an HTTP/1.1 backend that streams or swallows N bytes, and a client
+// that downloads or uploads N bytes through the proxy: HTTP/1.1, or HTTP/2 over TLS when a CA
+// (base64 PEM) follows N on the command line. Protocol: one JSON line per message.
 import { createServer, request } from 'node:http';
+import { connect } from 'node:http2';
 import { createInterface } from 'node:readline';
 
 const size = Number(process.argv[2]);
+const ca =
+  process.argv[3] === undefined
+    ? undefined
+    : Buffer.from(process.argv[3], 'base64').toString('utf8');
 const chunk = Buffer.alloc(64 * 1024, 0x61);
 
 function pump(stream, total, done) {
@@ -42,12 +48,8 @@ function reply(obj) {
 
 server.listen(0, '127.0.0.1', () => reply({ port: server.address().port }));
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const { op, port } = JSON.parse(line);
-  if (op === 'exit') {
-    server.close();
-    process.exit(0);
-  }
+/** HTTP/1.1 through the proxy. */
+function viaHttp1(op, port) {
   const req = request(
     { host: '127.0.0.1', port, method: op === 'upload' ? 'POST' : 'GET', agent: false },
     (res) => {
@@ -69,4 +71,41 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } else {
     req.end();
   }
+}
+
+/** HTTP/2 over TLS through the proxy, trusting `ca`. */
+function viaHttp2(op, port) {
+  const session = connect(`https://localhost:${port}`, { ca });
+  session.on('error', (err) => reply({ error: err.message }));
+  const upload = op === 'upload';
+  const stream = session.request(
+    upload ? { ':method': 'POST', ':path': '/', 'content-length': String(size) } : { ':path': '/' },
+    { endStream: !upload },
+  );
+  let status = 0;
+  let n = 0;
+  let text = '';
+  stream.on('response', (headers) => {
+    status = headers[':status'];
+  });
+  stream.on('data', (c) => {
+    n += c.length;
+    if (upload) text += c.toString();
+  });
+  stream.on('end', () => {
+    reply({ status, bytes: upload ? Number(text) : n });
+    session.close();
+  });
+  stream.on('error', (err) => reply({ error: err.message }));
+  if (upload) pump(stream, size, () => stream.end());
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const { op, port } = JSON.parse(line);
+  if (op === 'exit') {
+    server.close();
+    process.exit(0);
+  }
+  if (ca === undefined) viaHttp1(op, port);
+  else viaHttp2(op, port);
 });
