@@ -122,7 +122,9 @@ describe('HTTP/2 head limits', () => {
   });
 
   it('answers 431 to headers over maxHeaderSize and 414 to a :path over maxUrlLength', async () => {
-    const { session } = await h2proxy({ limits: { maxHeaderSize: 2_048, maxUrlLength: 256 } });
+    const { session, front } = await h2proxy({
+      limits: { maxHeaderSize: 2_048, maxUrlLength: 256 },
+    });
     const big = await h2request(session, { ':path': '/', 'x-big': 'a'.repeat(3_000) });
     expect(big.headers[':status']).toBe(431);
     const long = await h2request(session, { ':path': `/${'p'.repeat(300)}` });
@@ -135,7 +137,11 @@ describe('HTTP/2 head limits', () => {
       (e: { rstCode?: number; code?: string }) => `refused ${e.rstCode ?? e.code}`,
     );
     expect(huge).not.toBe(200);
-    const after = await h2request(session, { ':path': '/' });
+    // Node 22+ (nghttp2 1.6x) resets only that stream; Node 20's nghttp2 ends the session with
+    // GOAWAY. Either way Helios keeps serving: on a fresh session if the old one was closed.
+    const next = session.closed || session.destroyed ? await h2connect(front) : session;
+    if (next !== session) h.cleanup(() => next.destroy());
+    const after = await h2request(next, { ':path': '/' });
     expect(after.headers[':status']).toBe(200);
   });
 
@@ -181,7 +187,12 @@ describe('HTTP/2 rapid reset (CVE-2023-44487)', () => {
       attacker.openAndReset(20);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(await attacker.goaway).toBe(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    // Helios' own limit answers ENHANCE_YOUR_CALM. On Node 24 the nghttp2 it bundles can trip
+    // its own stream-reset rate limit first (it ends the session with INTERNAL_ERROR): the
+    // flood is cut either way, within the bounds checked below.
+    expect([constants.NGHTTP2_ENHANCE_YOUR_CALM, constants.NGHTTP2_INTERNAL_ERROR]).toContain(
+      await attacker.goaway,
+    );
     await attacker.closed;
     // Cut after about 2 × maxConcurrentStreams resets, far before the flood ran out.
     expect(attacker.streamsOpened).toBeLessThan(2_000);

@@ -346,10 +346,18 @@ describe('TLS termination', () => {
   it('a reload whose TLS settings OpenSSL refuses changes nothing', async () => {
     const config = await configFile(SITE);
     const { proxy, port } = await start(config);
-    const broken = structuredClone(config);
-    const material = broken.listeners[0]?.tls?.material;
-    if (material === undefined) throw new Error('no material');
-    material.certificates[0] = { cert: 'not a certificate', key: 'nope', names: [] };
+    // A copy down to the certificate list (structuredClone refuses the config's URLs on Node 22+).
+    const listener = config.listeners[0];
+    const material = listener?.tls?.material;
+    if (listener?.tls === undefined || material === undefined) throw new Error('no material');
+    const brokenMaterial = {
+      ...material,
+      certificates: [{ cert: 'not a certificate', key: 'nope', names: [] }],
+    };
+    const broken = {
+      ...config,
+      listeners: [{ ...listener, tls: { ...listener.tls, material: brokenMaterial } }],
+    };
     expect(() => proxy.reload(broken)).toThrow();
     expect((await httpsRequest(port, { ca })).peer).toBe('localhost');
   });
