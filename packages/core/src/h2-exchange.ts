@@ -15,12 +15,9 @@
  */
 import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
-import { BodyLimiter } from './body-limit.js';
+import { ClientExchange, type ClientTagged, kExchange } from './client-exchange.js';
 import { errorInfo, ProxyErrorCode } from './error-codes.js';
 import { errorBody, RETRY_AFTER_SECONDS } from './error-response.js';
-import { HeliosError } from './errors.js';
-import { Exchange } from './exchange.js';
-import type { PoolRuntime } from './generation.js';
 import type { H2RequestHead } from './h2-request-head.js';
 import { h2ResponseHeaders, h2Trailers } from './h2-response-headers.js';
 import type { H2Session } from './h2-session.js';
@@ -35,18 +32,13 @@ import type { Runtime } from './runtime.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = constants;
 
-const kExchange = Symbol('helios.h2exchange');
-
-interface TaggedStream extends ServerHttp2Stream {
+interface TaggedStream extends ServerHttp2Stream, ClientTagged {
   [kExchange]?: H2Exchange;
 }
 
 // Listeners shared by every stream: `this` is the stream, the exchange is found by its tag.
 function onStreamClose(this: TaggedStream): void {
   this[kExchange]?.clientClosed();
-}
-function onStreamDrain(this: TaggedStream): void {
-  this[kExchange]?.drained();
 }
 function onStreamTimeout(this: TaggedStream): void {
   this[kExchange]?.timedOut();
@@ -79,28 +71,16 @@ function isGrpc(contentType: string | undefined): boolean {
 /** Stream errors (a peer's RST_STREAM with an error code) end the stream; 'close' follows. */
 function ignore(): void {}
 
-export class H2Exchange extends Exchange<H2RequestHead> {
-  readonly #stream: TaggedStream;
+export class H2Exchange extends ClientExchange<H2RequestHead, TaggedStream> {
   readonly #session: H2Session;
-  #limiter: BodyLimiter | undefined;
-  #body: Buffer | Readable | null = null;
-  #chunks: Buffer[] | undefined;
-  #buffered = 0;
   /** A body of unknown length (no Content-Length): checked against maxBodySize as it comes. */
   #unknownLength = false;
-  /** Body bytes have yet to arrive from the client. */
-  #bodyPending = false;
-  #waitingDrain = false;
   #continueSent = false;
-  /** The stream's idle limit now set (0: none). */
-  #armed = 0;
-  #resume: (() => void) | undefined;
   /** The response ends with a trailer section (the backend's, or an empty one). */
   #trailers: OutgoingHttpHeaders | undefined;
 
   constructor(rt: Runtime, stream: ServerHttp2Stream, head: H2RequestHead, session: H2Session) {
-    super(rt, head);
-    this.#stream = stream;
+    super(rt, head, stream);
     this.#session = session;
   }
 
@@ -109,7 +89,7 @@ export class H2Exchange extends Exchange<H2RequestHead> {
   }
 
   start(): void {
-    const stream = this.#stream;
+    const stream = this.out;
     stream[kExchange] = this;
     stream.on('close', onStreamClose);
     stream.on('error', ignore);
@@ -125,53 +105,53 @@ export class H2Exchange extends Exchange<H2RequestHead> {
       return;
     }
     this.#unknownLength = this.contentLength < 0;
-    this.#bodyPending = true;
+    this.bodyPending = true;
     stream.on('end', onBodyEnd);
-    this.#armTimer();
+    this.armTimer();
     const bufferLimit = pool.config.limits.bodyBuffer;
     if (
       !isGrpc(this.req.headers['content-type']) &&
       (this.#unknownLength ? bufferLimit > 0 : this.contentLength <= bufferLimit)
     ) {
-      this.#chunks = [];
-      this.#sendContinue();
+      this.chunks = [];
+      this.sendContinue();
       stream.on('data', onBodyData);
       return;
     }
-    this.#body = this.#countedStream([]);
+    this.body = this.#countedStream([]);
     this.pickAndSend();
   }
 
   bufferChunk(chunk: Buffer): void {
-    const chunks = this.#chunks;
+    const chunks = this.chunks;
     if (chunks === undefined) return;
     chunks.push(chunk);
-    this.#buffered += chunk.length;
+    this.buffered += chunk.length;
     // A declared length was checked up front, and nghttp2 holds DATA to it.
     if (!this.#unknownLength) return;
-    const limits = this.#limits();
-    if (limits.maxBodySize !== undefined && this.#buffered > limits.maxBodySize) {
-      this.#chunks = undefined;
-      this.#stream.off('data', onBodyData);
+    const limits = this.limits();
+    if (limits.maxBodySize !== undefined && this.buffered > limits.maxBodySize) {
+      this.chunks = undefined;
+      this.out.off('data', onBodyData);
       this.refuse(ProxyErrorCode.bodyTooLarge);
       return;
     }
-    if (this.#buffered <= limits.bodyBuffer) return;
+    if (this.buffered <= limits.bodyBuffer) return;
     // Too big to hold: stream what came so far and the rest.
-    this.#chunks = undefined;
-    this.#stream.off('data', onBodyData);
-    this.#body = this.#countedStream(chunks);
+    this.chunks = undefined;
+    this.out.off('data', onBodyData);
+    this.body = this.#countedStream(chunks);
     this.pickAndSend();
   }
 
   bodyEnded(): void {
-    this.#bodyPending = false;
-    this.#armTimer();
-    const chunks = this.#chunks;
+    this.bodyPending = false;
+    this.armTimer();
+    const chunks = this.chunks;
     if (chunks === undefined || this.done) return;
-    this.#chunks = undefined;
+    this.chunks = undefined;
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    this.#body = body;
+    this.body = body;
     this.bytesIn = body.length;
     this.pickAndSend();
   }
@@ -183,15 +163,8 @@ export class H2Exchange extends Exchange<H2RequestHead> {
    * that to carry Helios' 502.
    */
   #countedStream(head: readonly Buffer[]): Readable {
-    const maxBody = this.#unknownLength ? this.#limits().maxBodySize : undefined;
-    const limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
-    this.#limiter = limiter;
-    for (const chunk of head) limiter.write(chunk);
-    return this.#stream.pipe(limiter);
-  }
-
-  #limits(): PoolRuntime['config']['limits'] {
-    return (this.poolRuntime as PoolRuntime).config.limits;
+    const maxBody = this.#unknownLength ? this.limits().maxBodySize : undefined;
+    return this.countedStream(this.out, head, maxBody);
   }
 
   /** The stream closed before the exchange finished: the client reset it (or the session went). */
@@ -201,58 +174,28 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     this.stop(ProxyErrorCode.clientAborted);
   }
 
-  /** The stream was idle for the limit `#armTimer` set: decide whose silence it is. */
+  /** The stream was idle for the limit `armTimer` set: decide whose silence it is. */
   timedOut(): void {
     if (this.done) return;
-    if (this.#waitingDrain) {
-      this.stop(ProxyErrorCode.clientSendTimeout);
-      return;
-    }
-    // Waiting for body bytes is the client's fault only while someone is reading them.
-    const reading = this.#chunks !== undefined || (this.connected && !this.#stream.isPaused());
-    if (this.#bodyPending && reading) {
-      this.stop(ProxyErrorCode.clientBodyTimeout);
-      return;
-    }
-    // Not the client's silence (a backend being connected, or holding the upload back): the
-    // timer fired once and needs setting again.
-    if (!this.#stream.destroyed) this.#stream.setTimeout(this.#armed);
-  }
-
-  drained(): void {
-    this.#waitingDrain = false;
-    this.#armTimer();
-    this.#resume?.();
+    if (!this.idleIsClients(this.out)) this.setClientTimer(this.armed);
   }
 
   /** 'wantTrailers': the last DATA frame is out; close the stream with the trailer section. */
   sendTrailers(): void {
-    const stream = this.#stream;
+    const stream = this.out;
     if (stream.closed || stream.destroyed) return;
     stream.sendTrailers(this.#trailers ?? {});
   }
 
   // ---- the client side the attempt runner needs ---------------------------------------------
 
-  protected beforeDispatch(first: boolean): void {
-    const options = this.options;
-    if (options !== undefined) options.body = this.#body;
-    if (first) this.#sendContinue();
-  }
-
-  protected bodyReplayable(): boolean {
-    const body = this.#body;
-    if (body === null || Buffer.isBuffer(body)) return true;
-    return !(body.readableDidRead || body.destroyed);
-  }
-
   protected clientIsGone(): boolean {
-    const stream = this.#stream;
+    const stream = this.out;
     return stream.destroyed || stream.closed;
   }
 
   protected respondError(code: ProxyErrorCode, _close: boolean): void {
-    const stream = this.#stream;
+    const stream = this.out;
     if (stream.headersSent) {
       stream.close(NGHTTP2_INTERNAL_ERROR);
       return;
@@ -272,19 +215,19 @@ export class H2Exchange extends Exchange<H2RequestHead> {
   }
 
   protected destroyClient(): void {
-    const stream = this.#stream;
+    const stream = this.out;
     if (!stream.closed && !stream.destroyed) stream.close(NGHTTP2_INTERNAL_ERROR);
   }
 
   protected respondDirect(status: number, headers: string[], body: Buffer): void {
-    if (this.#stream.headersSent || this.clientIsGone()) return;
+    if (this.out.headersSent || this.clientIsGone()) return;
     headers.push('content-length', String(body.length));
     this.#respond(h2ResponseHeaders(headers, status), this.method === 'HEAD' ? undefined : body);
   }
 
   /** A whole answer of Helios' own; an upload still arriving is stopped once it is out. */
   #respond(headers: OutgoingHttpHeaders, body: string | Buffer | undefined): void {
-    const stream = this.#stream;
+    const stream = this.out;
     try {
       stream.respond(headers, { endStream: body === undefined });
       if (body !== undefined) stream.end(body);
@@ -292,11 +235,11 @@ export class H2Exchange extends Exchange<H2RequestHead> {
       // The stream closed under us (the client reset it): there is nobody to answer.
       return;
     }
-    if (this.#bodyPending) stream.once('finish', onAnsweredEarly);
+    if (this.bodyPending) stream.once('finish', onAnsweredEarly);
   }
 
   protected afterStop(code: ProxyErrorCode): void {
-    const stream = this.#stream;
+    const stream = this.out;
     if (code === ProxyErrorCode.clientBodyTimeout && !stream.headersSent && !this.clientIsGone()) {
       this.respondError(code, true);
       return;
@@ -305,12 +248,7 @@ export class H2Exchange extends Exchange<H2RequestHead> {
   }
 
   protected override onFinish(): void {
-    if (this.#limiter !== undefined) this.bytesIn = this.#limiter.bytes;
-    this.#chunks = undefined;
-    if (this.#armed !== 0) {
-      this.#armed = 0;
-      if (!this.#stream.destroyed) this.#stream.setTimeout(0);
-    }
+    super.onFinish();
     this.#session.active--;
   }
 
@@ -331,11 +269,8 @@ export class H2Exchange extends Exchange<H2RequestHead> {
       if (statusCode === 103) this.#earlyHints(rawHeaders);
       return true;
     }
-    this.#resume = resume;
-    this.responseStarted = true;
-    this.upstreamMs = this.sinceDispatch();
-    this.status = statusCode;
-    const stream = this.#stream;
+    this.responseBegins(statusCode, resume);
+    const stream = this.out;
     let noBody = statusCode === 204 || statusCode === 304 || this.method === 'HEAD';
     try {
       const flat = buildClientHeaders(rawHeaders, this.id);
@@ -351,53 +286,25 @@ export class H2Exchange extends Exchange<H2RequestHead> {
       stream.respond(headers, { endStream: noBody, waitForTrailers: trailers });
       if (trailers) stream.once('wantTrailers', onWantTrailers);
     } catch (err) {
-      this.rt.logger.warn(
-        { requestId: this.id, backend: this.backend?.id, err },
-        'backend response headers could not be relayed',
-      );
-      this.responseStarted = false;
-      this.abortAttempt(
-        err instanceof HeliosError
-          ? err
-          : new HeliosError(ProxyErrorCode.upstreamBadResponse, String(err), { cause: err }),
-      );
+      this.headersNotRelayed(err);
       return true;
     }
-    if (this.#bodyPending) stream.once('finish', onAnsweredEarly);
-    if (noBody) this.#complete(null);
+    if (this.bodyPending) stream.once('finish', onAnsweredEarly);
+    if (noBody) this.complete(null);
     return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.done) return true;
-    this.bytesOut += chunk.length;
-    if (this.#stream.write(chunk)) return true;
-    // The client reads slower than the backend sends (its flow-control window is closed, or
-    // the session's socket is full): pause the upstream until the stream drains.
-    if (!this.#waitingDrain) {
-      this.#waitingDrain = true;
-      this.#stream.once('drain', onStreamDrain);
-      this.#armTimer();
-    }
-    return false;
-  }
-
-  /** `trailers`: a raw list from an HTTP/1.1 backend, an object from an HTTP/2 one (gRPC). */
-  onComplete(trailers: UpstreamTrailers): void {
-    if (!this.done) this.#complete(trailers);
-  }
-
-  #complete(rawTrailers: UpstreamTrailers): void {
+  /** The trailers go out on 'wantTrailers', once the last DATA frame has. */
+  protected complete(rawTrailers: UpstreamTrailers): void {
     this.#trailers = h2Trailers(trailerList(rawTrailers));
-    const stream = this.#stream;
+    const stream = this.out;
     if (!stream.writableEnded) stream.end();
-    this.endAttempt(this.status, undefined);
-    this.finish();
+    this.finishResponse();
   }
 
   /** `103 Early Hints` from the backend: its `Link` fields go to the client as an interim head. */
   #earlyHints(rawHeaders: Buffer[]): void {
-    const stream = this.#stream;
+    const stream = this.out;
     if (stream.headersSent) return;
     const link: string[] = [];
     for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -414,21 +321,17 @@ export class H2Exchange extends Exchange<H2RequestHead> {
     }
   }
 
-  #sendContinue(): void {
+  protected sendContinue(): void {
     if (!this.req.expectContinue || this.#continueSent) return;
     this.#continueSent = true;
-    const stream = this.#stream;
+    const stream = this.out;
     if (stream.headersSent || this.clientIsGone()) return;
     stream.additionalHeaders({ ':status': 100 });
   }
 
-  /** Sets the stream's idle limit for what the exchange now waits for from the client. */
-  #armTimer(): void {
-    const timeouts = this.rt.current.config.timeouts;
-    let ms = this.#bodyPending ? timeouts.clientBody : 0;
-    if (this.#waitingDrain) ms = ms === 0 ? timeouts.clientSend : Math.min(ms, timeouts.clientSend);
-    if (ms === this.#armed) return;
-    this.#armed = ms;
-    if (!this.#stream.destroyed) this.#stream.setTimeout(ms);
+  /** The client's idle timer is the stream's own. */
+  protected setClientTimer(ms: number): void {
+    const stream = this.out;
+    if (!stream.destroyed) stream.setTimeout(ms);
   }
 }

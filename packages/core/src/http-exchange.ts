@@ -8,13 +8,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { BodyLimiter } from './body-limit.js';
+import { ClientExchange, type ClientTagged, kExchange } from './client-exchange.js';
 import { finishedInOrder, type InService } from './connection-sequence.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { sendError } from './error-response.js';
-import { HeliosError } from './errors.js';
-import { Exchange } from './exchange.js';
-import type { PoolRuntime } from './generation.js';
 import { LENIENT_PARSER, strictTrailersOk } from './lenient-parser.js';
 import {
   buildClientHeaders,
@@ -25,9 +22,7 @@ import {
 } from './response-headers.js';
 import type { Runtime } from './runtime.js';
 
-const kExchange = Symbol('helios.exchange');
-
-interface Tagged {
+interface Tagged extends ClientTagged {
   [kExchange]?: HttpExchange;
 }
 type TaggedResponse = ServerResponse & Tagged;
@@ -36,9 +31,6 @@ type TaggedRequest = IncomingMessage & Tagged;
 // Listeners shared by every request: `this` is the stream, the exchange is found by its tag.
 function onResponseClose(this: TaggedResponse): void {
   this[kExchange]?.clientClosed();
-}
-function onResponseDrain(this: TaggedResponse): void {
-  this[kExchange]?.drained();
 }
 function onBodyData(this: TaggedRequest, chunk: Buffer): void {
   this[kExchange]?.bufferChunk(chunk);
@@ -49,32 +41,23 @@ function onBodyEnd(this: TaggedRequest): void {
 /** A client that aborts mid-upload must not surface as an unhandled stream error. */
 function onRequestError(): void {}
 
-export class HttpExchange extends Exchange<IncomingMessage> implements InService {
-  readonly #res: TaggedResponse;
+export class HttpExchange
+  extends ClientExchange<IncomingMessage, TaggedResponse>
+  implements InService
+{
   readonly #expectContinue: boolean;
-  #limiter: BodyLimiter | undefined;
-  #body: Buffer | Readable | null = null;
-  #chunks: Buffer[] | undefined;
-  #buffered = 0;
-  /** Body bytes have yet to arrive from the client. */
-  #bodyPending = false;
-  #waitingDrain = false;
   #continueSent = false;
   /** Helios' own answer closes the connection. */
   #closing = false;
-  /** The idle limit currently set on the socket (0: none of ours). */
-  #armed = 0;
-  #resume: (() => void) | undefined;
 
   constructor(rt: Runtime, req: IncomingMessage, res: ServerResponse, expectContinue: boolean) {
-    super(rt, req);
-    this.#res = res;
+    super(rt, req, res);
     this.#expectContinue = expectContinue;
   }
 
   start(): void {
     const req = this.req as TaggedRequest;
-    const res = this.#res;
+    const res = this.out;
     if (this.clientIsGone()) {
       // A pipelined request whose connection closed while it waited its turn.
       this.done = true;
@@ -96,77 +79,65 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
     req.on('error', onRequestError);
     // Not `req.complete` alone: a pipelined request's body may be parsed already but not read.
     req.on('end', onBodyEnd);
-    this.#bodyPending = !req.complete;
-    this.#armTimer();
+    this.bodyPending = !req.complete;
+    this.armTimer();
     const bufferLimit = pool.config.limits.bodyBuffer;
     if (this.chunked ? bufferLimit > 0 : this.contentLength <= bufferLimit) {
       // Read it whole first (as nginx does): the backend connection is taken only once the
       // request is complete and well-formed, and the bytes can be sent again on a retry. A
       // chunked body that outgrows the buffer is streamed from there on.
-      this.#chunks = [];
-      this.#sendContinue();
+      this.chunks = [];
+      this.sendContinue();
       req.on('data', onBodyData);
       return;
     }
-    this.#body = this.chunked ? this.#countedStream([]) : req;
+    this.body = this.chunked ? this.#countedStream([]) : req;
     if (!this.chunked) this.bytesIn = this.contentLength;
     this.pickAndSend();
   }
 
   bufferChunk(chunk: Buffer): void {
-    const chunks = this.#chunks;
+    const chunks = this.chunks;
     if (chunks === undefined) return;
     chunks.push(chunk);
-    this.#buffered += chunk.length;
+    this.buffered += chunk.length;
     // A declared length was checked against the limits up front; a chunked body is checked here.
     if (!this.chunked) return;
-    const limits = this.#limits();
-    if (limits.maxBodySize !== undefined && this.#buffered > limits.maxBodySize) {
-      this.#chunks = undefined;
+    const limits = this.limits();
+    if (limits.maxBodySize !== undefined && this.buffered > limits.maxBodySize) {
+      this.chunks = undefined;
       this.req.off('data', onBodyData);
       this.refuse(ProxyErrorCode.bodyTooLarge);
       return;
     }
-    if (this.#buffered <= limits.bodyBuffer) return;
+    if (this.buffered <= limits.bodyBuffer) return;
     // Too big to hold: stream what came so far and the rest.
-    this.#chunks = undefined;
+    this.chunks = undefined;
     this.req.off('data', onBodyData);
-    this.#body = this.#countedStream(chunks);
+    this.body = this.#countedStream(chunks);
     this.pickAndSend();
   }
 
   /** The request body arrived completely. */
   bodyEnded(): void {
-    this.#bodyPending = false;
-    this.#armTimer();
-    const chunks = this.#chunks;
+    this.bodyPending = false;
+    this.armTimer();
+    const chunks = this.chunks;
     if (chunks === undefined || this.done) return;
-    this.#chunks = undefined;
+    this.chunks = undefined;
     if (LENIENT_PARSER && !strictTrailersOk(this.req.rawTrailers)) {
       this.refuse(ProxyErrorCode.badRequest);
       return;
     }
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    this.#body = body;
+    this.body = body;
     this.bytesIn = body.length;
     this.pickAndSend();
   }
 
-  /**
-   * A chunked body of unknown length, streamed through a counter that enforces maxBodySize, so
-   * the record's bytesIn is exact; `head` holds what was buffered before streaming began.
-   */
+  /** A chunked body of unknown length, streamed through a counter that enforces maxBodySize. */
   #countedStream(head: readonly Buffer[]): Readable {
-    const maxBody = this.#limits().maxBodySize;
-    const limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
-    this.#limiter = limiter;
-    for (const chunk of head) limiter.write(chunk);
-    return this.req.pipe(limiter);
-  }
-
-  /** The body limits of the request's pool (bodies are only read once a route chose one). */
-  #limits(): PoolRuntime['config']['limits'] {
-    return (this.poolRuntime as PoolRuntime).config.limits;
+    return this.countedStream(this.req, head, this.limits().maxBodySize);
   }
 
   /** The client connection closed (normally after the response ended; otherwise an abort). */
@@ -174,76 +145,46 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
     if (!this.done) this.stop(ProxyErrorCode.clientAborted);
   }
 
-  /** The socket was idle for the limit set by `#armTimer`: decide whose silence it is. */
+  /** The socket was idle for the limit set by `armTimer`: decide whose silence it is. */
   clientTimedOut(): void {
     if (this.done) return;
     const socket = this.socket;
-    if (socket.timeout !== this.#armed) {
+    if (socket.timeout !== this.armed) {
       // Node re-set the socket's timer for its own reasons (keep-alive of a pipelined
       // predecessor): the silence was not measured against our limit.
-      this.#setTimer(this.#armed);
+      this.setClientTimer(this.armed);
       return;
     }
-    if (this.#waitingDrain) {
-      this.stop(ProxyErrorCode.clientSendTimeout);
-      return;
-    }
-    // Waiting for body bytes is the client's fault only while someone is reading them: not
-    // while a backend is being connected, nor while the backend itself holds the upload back.
-    const reading = this.#chunks !== undefined || (this.connected && !this.req.isPaused());
-    if (this.#bodyPending && reading) {
-      this.stop(ProxyErrorCode.clientBodyTimeout);
-      return;
-    }
-    this.#setTimer(this.#armed);
-  }
-
-  drained(): void {
-    this.#waitingDrain = false;
-    this.#armTimer();
-    this.#resume?.();
+    if (!this.idleIsClients(this.req)) this.setClientTimer(this.armed);
   }
 
   // ---- the client side the attempt runner needs ---------------------------------------------
 
-  protected beforeDispatch(first: boolean): void {
-    const options = this.options;
-    if (options !== undefined) options.body = this.#body;
-    if (first) this.#sendContinue();
-  }
-
-  protected bodyReplayable(): boolean {
-    const body = this.#body;
-    if (body === null || Buffer.isBuffer(body)) return true;
-    // Until undici reads from the stream, nothing of the body left Helios.
-    return !(body.readableDidRead || body.destroyed);
-  }
-
   protected clientIsGone(): boolean {
-    return this.#res.destroyed || this.socket.destroyed;
+    return this.out.destroyed || this.socket.destroyed;
   }
 
   protected respondError(code: ProxyErrorCode, close: boolean): void {
-    const res = this.#res;
+    const res = this.out;
     if (res.headersSent || res.destroyed) {
       res.destroy();
       return;
     }
     // An unread body would be parsed as the next request: close such connections.
-    this.#closing = close || this.rt.draining || this.#bodyPending;
+    this.#closing = close || this.rt.draining || this.bodyPending;
     sendError(res, code, this.id || undefined, this.#closing);
     this.status = res.statusCode;
   }
 
   protected destroyClient(): void {
-    this.#res.destroy();
+    this.out.destroy();
   }
 
   protected respondDirect(status: number, headers: string[], body: Buffer): void {
-    const res = this.#res;
+    const res = this.out;
     if (res.headersSent || res.destroyed) return;
     // An unread body would be parsed as the next request.
-    this.#closing = this.rt.draining || this.#bodyPending || this.contentLength > 0 || this.chunked;
+    this.#closing = this.rt.draining || this.bodyPending || this.contentLength > 0 || this.chunked;
     headers.push('content-length', String(body.length));
     if (this.#closing) headers.push('connection', 'close');
     res.writeHead(status, headers);
@@ -255,20 +196,15 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
       code === ProxyErrorCode.clientBodyTimeout || code === ProxyErrorCode.badRequest;
     if (answerable && !this.clientIsGone()) {
       this.respondError(code, true);
-      if (!this.#res.headersSent) this.#res.destroy();
+      if (!this.out.headersSent) this.out.destroy();
       return;
     }
-    this.#res.destroy();
+    this.out.destroy();
   }
 
   protected override onFinish(): void {
-    if (this.#limiter !== undefined) this.bytesIn = this.#limiter.bytes;
-    this.#chunks = undefined;
-    if (this.#armed !== 0) {
-      this.#armed = 0;
-      if (!this.socket.destroyed) this.socket.setTimeout(0);
-    }
-    const res = this.#res;
+    super.onFinish();
+    const res = this.out;
     finishedInOrder(this.socket, this, !this.#closing && res.shouldKeepAlive && !res.destroyed);
   }
 
@@ -281,7 +217,7 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
   }
 
   afterFlush(fn: () => void): void {
-    const res = this.#res;
+    const res = this.out;
     if (res.writableFinished || res.destroyed) {
       fn();
       return;
@@ -307,11 +243,8 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
       this.#informational(statusCode, rawHeaders);
       return true;
     }
-    this.#resume = resume;
-    this.responseStarted = true;
-    this.upstreamMs = this.sinceDispatch();
-    this.status = statusCode;
-    const res = this.#res;
+    this.responseBegins(statusCode, resume);
+    const res = this.out;
     if (this.rt.draining) res.shouldKeepAlive = false;
     try {
       const headers = buildClientHeaders(rawHeaders, this.id);
@@ -321,54 +254,26 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
       else res.writeHead(statusCode, headers);
     } catch (err) {
       // The backend sent something Node refuses to write (e.g. a bad header value).
-      this.rt.logger.warn(
-        { requestId: this.id, backend: this.backend?.id, err },
-        'backend response headers could not be relayed',
-      );
-      this.responseStarted = false;
-      this.abortAttempt(
-        err instanceof HeliosError
-          ? err
-          : new HeliosError(ProxyErrorCode.upstreamBadResponse, String(err), { cause: err }),
-      );
+      this.headersNotRelayed(err);
       return true;
     }
     // No body by definition (RFC 9110 §6.4.1), whatever length header came with it: a 304 may
     // carry the Content-Length of the full representation. Complete it now; undici's own
     // complaint about the "missing" bytes then finds the attempt closed.
-    if (statusCode === 204 || statusCode === 304 || this.method === 'HEAD') this.#complete(null);
+    if (statusCode === 204 || statusCode === 304 || this.method === 'HEAD') this.complete(null);
     return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.done) return true;
-    this.bytesOut += chunk.length;
-    if (this.#res.write(chunk)) return true;
-    // The client reads slower than the backend sends: pause the upstream until it drains.
-    if (!this.#waitingDrain) {
-      this.#waitingDrain = true;
-      this.#res.once('drain', onResponseDrain);
-      this.#armTimer();
-    }
-    return false;
-  }
-
-  /** `trailers`: a raw list from an HTTP/1.1 backend, an object from an HTTP/2 one. */
-  onComplete(trailers: UpstreamTrailers): void {
-    if (!this.done) this.#complete(trailers);
-  }
-
-  #complete(rawTrailers: UpstreamTrailers): void {
+  protected complete(rawTrailers: UpstreamTrailers): void {
     const trailers = trailerPairs(rawTrailers);
-    if (trailers !== undefined) this.#res.addTrailers(trailers);
-    this.#res.end();
-    this.endAttempt(this.status, undefined);
-    this.finish();
+    if (trailers !== undefined) this.out.addTrailers(trailers);
+    this.out.end();
+    this.finishResponse();
   }
 
   /** 1xx from the backend: relay `103 Early Hints` links to HTTP/1.1 clients, drop the rest. */
   #informational(statusCode: number, rawHeaders: Buffer[]): void {
-    if (statusCode !== 103 || this.req.httpVersionMinor < 1 || this.#res.headersSent) return;
+    if (statusCode !== 103 || this.req.httpVersionMinor < 1 || this.out.headersSent) return;
     const link: string[] = [];
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i] as Buffer;
@@ -378,29 +283,20 @@ export class HttpExchange extends Exchange<IncomingMessage> implements InService
     }
     if (link.length === 0) return;
     try {
-      this.#res.writeEarlyHints({ link });
+      this.out.writeEarlyHints({ link });
     } catch {
       // Node validates Link values strictly; a hint it refuses is only a hint.
     }
   }
 
-  #sendContinue(): void {
+  protected sendContinue(): void {
     if (!this.#expectContinue || this.#continueSent) return;
     this.#continueSent = true;
-    this.#res.writeContinue();
+    this.out.writeContinue();
   }
 
-  /** Sets the socket's idle limit for what the exchange now waits for from the client. */
-  #armTimer(): void {
-    const timeouts = this.rt.current.config.timeouts;
-    let ms = this.#bodyPending ? timeouts.clientBody : 0;
-    if (this.#waitingDrain) ms = ms === 0 ? timeouts.clientSend : Math.min(ms, timeouts.clientSend);
-    if (ms === this.#armed) return;
-    this.#armed = ms;
-    this.#setTimer(ms);
-  }
-
-  #setTimer(ms: number): void {
+  /** The client's idle timer is its socket's: no timer per request. */
+  protected setClientTimer(ms: number): void {
     const socket = this.socket;
     if (!socket.destroyed) socket.setTimeout(ms);
   }

@@ -1,0 +1,188 @@
+/**
+ * The client side that plain HTTP/1.1 (http-exchange.ts) and HTTP/2 (h2-exchange.ts) requests
+ * share, between the attempt runner (exchange.ts) and each protocol's own class: holding the
+ * upload for a retry, relaying the backend's response body with backpressure (a client that reads
+ * slowly pauses the backend), and the two client idle limits (`timeouts.clientBody` while Helios
+ * waits for body bytes, `timeouts.clientSend` while it waits for the client to read). What
+ * differs per protocol (where the idle timer lives, how the head and trailers are written) stays
+ * in the subclass. The one tag and the listeners below are shared by every request: no closures.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { BodyLimiter } from './body-limit.js';
+import { ProxyErrorCode } from './error-codes.js';
+import { HeliosError } from './errors.js';
+import { Exchange } from './exchange.js';
+import type { PoolRuntime } from './generation.js';
+import type { RequestHead } from './request-head.js';
+import type { UpstreamTrailers } from './response-headers.js';
+import type { Runtime } from './runtime.js';
+
+/** Tags a client stream (response, request, HTTP/2 stream) with its exchange. */
+export const kExchange = Symbol('helios.exchange');
+
+export interface ClientTagged {
+  [kExchange]?: { drained(): void };
+}
+
+/** `this` is the client's writable; the exchange is found by its tag. */
+function onClientDrain(this: ClientTagged): void {
+  this[kExchange]?.drained();
+}
+
+export abstract class ClientExchange<
+  Req extends RequestHead,
+  Out extends Writable & ClientTagged,
+> extends Exchange<Req> {
+  /** Where the response goes: the ServerResponse, or the HTTP/2 stream. */
+  protected readonly out: Out;
+  protected limiter: BodyLimiter | undefined;
+  protected body: Buffer | Readable | null = null;
+  protected chunks: Buffer[] | undefined;
+  protected buffered = 0;
+  /** Body bytes have yet to arrive from the client. */
+  protected bodyPending = false;
+  protected waitingDrain = false;
+  /** The client idle limit now set (0: none of ours). */
+  protected armed = 0;
+  #resume: (() => void) | undefined;
+
+  constructor(rt: Runtime, req: Req, out: Out) {
+    super(rt, req);
+    this.out = out;
+  }
+
+  /** Sets the client's idle timer (the socket's, or the HTTP/2 stream's) to `ms` (0: off). */
+  protected abstract setClientTimer(ms: number): void;
+  /** Sends `100 Continue` if the client asked for it and has not had it. */
+  protected abstract sendContinue(): void;
+  /** Writes the end of the response (with the backend's trailers) and finishes the exchange. */
+  protected abstract complete(rawTrailers: UpstreamTrailers): void;
+
+  /** The body limits of the request's pool (bodies are only read once a route chose one). */
+  protected limits(): PoolRuntime['config']['limits'] {
+    return (this.poolRuntime as PoolRuntime).config.limits;
+  }
+
+  /**
+   * A body streamed from `source` through a counter that enforces `maxBody` and keeps bytesIn
+   * exact; `head` holds what was buffered before streaming began.
+   */
+  protected countedStream(
+    source: Readable,
+    head: readonly Buffer[],
+    maxBody: number | undefined,
+  ): Readable {
+    const limiter = new BodyLimiter(maxBody ?? Number.POSITIVE_INFINITY);
+    this.limiter = limiter;
+    for (const chunk of head) limiter.write(chunk);
+    return source.pipe(limiter);
+  }
+
+  /**
+   * The client was idle for the armed limit: stops the exchange if the silence is the client's;
+   * false if it is not (the timer fired once and needs setting again).
+   */
+  protected idleIsClients(upload: Readable): boolean {
+    if (this.waitingDrain) {
+      this.stop(ProxyErrorCode.clientSendTimeout);
+      return true;
+    }
+    // Waiting for body bytes is the client's fault only while someone is reading them: not
+    // while a backend is being connected, nor while the backend itself holds the upload back.
+    const reading = this.chunks !== undefined || (this.connected && !upload.isPaused());
+    if (this.bodyPending && reading) {
+      this.stop(ProxyErrorCode.clientBodyTimeout);
+      return true;
+    }
+    return false;
+  }
+
+  drained(): void {
+    this.waitingDrain = false;
+    this.armTimer();
+    this.#resume?.();
+  }
+
+  /** Sets the client's idle limit for what the exchange now waits for from the client. */
+  protected armTimer(): void {
+    const timeouts = this.rt.current.config.timeouts;
+    let ms = this.bodyPending ? timeouts.clientBody : 0;
+    if (this.waitingDrain) ms = ms === 0 ? timeouts.clientSend : Math.min(ms, timeouts.clientSend);
+    if (ms === this.armed) return;
+    this.armed = ms;
+    this.setClientTimer(ms);
+  }
+
+  // ---- the client side the attempt runner needs ---------------------------------------------
+
+  protected beforeDispatch(first: boolean): void {
+    const options = this.options;
+    if (options !== undefined) options.body = this.body;
+    if (first) this.sendContinue();
+  }
+
+  protected bodyReplayable(): boolean {
+    const body = this.body;
+    if (body === null || Buffer.isBuffer(body)) return true;
+    // Until undici reads from the stream, nothing of the body left Helios.
+    return !(body.readableDidRead || body.destroyed);
+  }
+
+  protected override onFinish(): void {
+    if (this.limiter !== undefined) this.bytesIn = this.limiter.bytes;
+    this.chunks = undefined;
+    if (this.armed !== 0) {
+      this.armed = 0;
+      this.setClientTimer(0);
+    }
+  }
+
+  // ---- undici's callbacks for the response (see http-exchange.ts for why this API) ----------
+
+  /** A final response head arrived: the attempt now has a response to relay. */
+  protected responseBegins(statusCode: number, resume: () => void): void {
+    this.#resume = resume;
+    this.responseStarted = true;
+    this.upstreamMs = this.sinceDispatch();
+    this.status = statusCode;
+  }
+
+  /** The backend's head could not be written to the client (Node refused a name or value). */
+  protected headersNotRelayed(err: unknown): void {
+    this.rt.logger.warn(
+      { requestId: this.id, backend: this.backend?.id, err },
+      'backend response headers could not be relayed',
+    );
+    this.responseStarted = false;
+    this.abortAttempt(
+      err instanceof HeliosError
+        ? err
+        : new HeliosError(ProxyErrorCode.upstreamBadResponse, String(err), { cause: err }),
+    );
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return true;
+    this.bytesOut += chunk.length;
+    const out = this.out;
+    if (out.write(chunk)) return true;
+    // The client reads slower than the backend sends (a full socket, or a closed HTTP/2
+    // flow-control window): pause the upstream until it drains.
+    if (!this.waitingDrain) {
+      this.waitingDrain = true;
+      out.once('drain', onClientDrain);
+      this.armTimer();
+    }
+    return false;
+  }
+
+  /** `trailers`: a raw list from an HTTP/1.1 backend, an object from an HTTP/2 one (gRPC). */
+  onComplete(trailers: UpstreamTrailers): void {
+    if (!this.done) this.complete(trailers);
+  }
+
+  protected finishResponse(): void {
+    this.endAttempt(this.status, undefined);
+    this.finish();
+  }
+}
