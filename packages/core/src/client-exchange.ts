@@ -21,12 +21,22 @@ import type { Runtime } from './runtime.js';
 export const kExchange = Symbol('helios.exchange');
 
 export interface ClientTagged {
-  [kExchange]?: { drained(): void };
+  [kExchange]?: {
+    drained(): void;
+    bufferChunk(chunk: Buffer): void;
+    bodyEnded(): void;
+  };
 }
 
-/** `this` is the client's writable; the exchange is found by its tag. */
+// Listeners shared by every request: `this` is the client's stream, the exchange is its tag.
 function onClientDrain(this: ClientTagged): void {
   this[kExchange]?.drained();
+}
+export function onBodyData(this: ClientTagged, chunk: Buffer): void {
+  this[kExchange]?.bufferChunk(chunk);
+}
+export function onBodyEnd(this: ClientTagged): void {
+  this[kExchange]?.bodyEnded();
 }
 
 export abstract class ClientExchange<
@@ -57,6 +67,56 @@ export abstract class ClientExchange<
   protected abstract sendContinue(): void;
   /** Writes the end of the response (with the backend's trailers) and finishes the exchange. */
   protected abstract complete(rawTrailers: UpstreamTrailers): void;
+
+  /**
+   * A chunk of a body being read whole from `upload`. One of unknown length (`unknownLength`; a
+   * declared length was checked against the limits up front) is held to maxBodySize here, and
+   * streamed from `stream()` on once it outgrows `bodyBuffer`.
+   */
+  protected holdChunk(upload: Readable, chunk: Buffer, unknownLength: boolean): void {
+    const chunks = this.chunks;
+    if (chunks === undefined) return;
+    chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (!unknownLength) return;
+    const limits = this.limits();
+    if (limits.maxBodySize !== undefined && this.buffered > limits.maxBodySize) {
+      this.chunks = undefined;
+      upload.off('data', onBodyData);
+      this.refuse(ProxyErrorCode.bodyTooLarge);
+      return;
+    }
+    if (this.buffered <= limits.bodyBuffer) return;
+    // Too big to hold: stream what came so far and the rest.
+    this.chunks = undefined;
+    upload.off('data', onBodyData);
+    this.body = this.streamFrom(chunks);
+    this.pickAndSend();
+  }
+
+  /** The upload streamed through a counter, starting with the chunks `head` already read. */
+  protected abstract streamFrom(head: readonly Buffer[]): Readable;
+
+  /**
+   * The upload ended: the chunks read whole, if it was being read whole and the exchange still
+   * runs (the caller then checks them and calls `sendWhole`).
+   */
+  protected uploadEnded(): Buffer[] | undefined {
+    this.bodyPending = false;
+    this.armTimer();
+    const chunks = this.chunks;
+    if (chunks === undefined || this.done) return undefined;
+    this.chunks = undefined;
+    return chunks;
+  }
+
+  /** Sends a body read whole: it can be sent again on a retry. */
+  protected sendWhole(chunks: Buffer[]): void {
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.body = body;
+    this.bytesIn = body.length;
+    this.pickAndSend();
+  }
 
   /** The body limits of the request's pool (bodies are only read once a route chose one). */
   protected limits(): PoolRuntime['config']['limits'] {

@@ -15,7 +15,13 @@
  */
 import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
-import { ClientExchange, type ClientTagged, kExchange } from './client-exchange.js';
+import {
+  ClientExchange,
+  type ClientTagged,
+  kExchange,
+  onBodyData,
+  onBodyEnd,
+} from './client-exchange.js';
 import { errorInfo, ProxyErrorCode } from './error-codes.js';
 import { errorBody, RETRY_AFTER_SECONDS } from './error-response.js';
 import type { H2RequestHead } from './h2-request-head.js';
@@ -42,12 +48,6 @@ function onStreamClose(this: TaggedStream): void {
 }
 function onStreamTimeout(this: TaggedStream): void {
   this[kExchange]?.timedOut();
-}
-function onBodyData(this: TaggedStream, chunk: Buffer): void {
-  this[kExchange]?.bufferChunk(chunk);
-}
-function onBodyEnd(this: TaggedStream): void {
-  this[kExchange]?.bodyEnded();
 }
 function onWantTrailers(this: TaggedStream): void {
   this[kExchange]?.sendTrailers();
@@ -118,42 +118,18 @@ export class H2Exchange extends ClientExchange<H2RequestHead, TaggedStream> {
       stream.on('data', onBodyData);
       return;
     }
-    this.body = this.#countedStream([]);
+    this.body = this.streamFrom([]);
     this.pickAndSend();
   }
 
+  /** A declared length was checked up front, and nghttp2 holds DATA to it. */
   bufferChunk(chunk: Buffer): void {
-    const chunks = this.chunks;
-    if (chunks === undefined) return;
-    chunks.push(chunk);
-    this.buffered += chunk.length;
-    // A declared length was checked up front, and nghttp2 holds DATA to it.
-    if (!this.#unknownLength) return;
-    const limits = this.limits();
-    if (limits.maxBodySize !== undefined && this.buffered > limits.maxBodySize) {
-      this.chunks = undefined;
-      this.out.off('data', onBodyData);
-      this.refuse(ProxyErrorCode.bodyTooLarge);
-      return;
-    }
-    if (this.buffered <= limits.bodyBuffer) return;
-    // Too big to hold: stream what came so far and the rest.
-    this.chunks = undefined;
-    this.out.off('data', onBodyData);
-    this.body = this.#countedStream(chunks);
-    this.pickAndSend();
+    this.holdChunk(this.out, chunk, this.#unknownLength);
   }
 
   bodyEnded(): void {
-    this.bodyPending = false;
-    this.armTimer();
-    const chunks = this.chunks;
-    if (chunks === undefined || this.done) return;
-    this.chunks = undefined;
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    this.body = body;
-    this.bytesIn = body.length;
-    this.pickAndSend();
+    const chunks = this.uploadEnded();
+    if (chunks !== undefined) this.sendWhole(chunks);
   }
 
   /**
@@ -162,7 +138,7 @@ export class H2Exchange extends ClientExchange<H2RequestHead, TaggedStream> {
    * undici destroys the body it was given when an attempt fails, and the stream must survive
    * that to carry Helios' 502.
    */
-  #countedStream(head: readonly Buffer[]): Readable {
+  protected streamFrom(head: readonly Buffer[]): Readable {
     const maxBody = this.#unknownLength ? this.limits().maxBodySize : undefined;
     return this.countedStream(this.out, head, maxBody);
   }

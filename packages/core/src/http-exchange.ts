@@ -8,7 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { ClientExchange, type ClientTagged, kExchange } from './client-exchange.js';
+import {
+  ClientExchange,
+  type ClientTagged,
+  kExchange,
+  onBodyData,
+  onBodyEnd,
+} from './client-exchange.js';
 import { finishedInOrder, type InService } from './connection-sequence.js';
 import { ProxyErrorCode } from './error-codes.js';
 import { sendError } from './error-response.js';
@@ -31,12 +37,6 @@ type TaggedRequest = IncomingMessage & Tagged;
 // Listeners shared by every request: `this` is the stream, the exchange is found by its tag.
 function onResponseClose(this: TaggedResponse): void {
   this[kExchange]?.clientClosed();
-}
-function onBodyData(this: TaggedRequest, chunk: Buffer): void {
-  this[kExchange]?.bufferChunk(chunk);
-}
-function onBodyEnd(this: TaggedRequest): void {
-  this[kExchange]?.bodyEnded();
 }
 /** A client that aborts mid-upload must not surface as an unhandled stream error. */
 function onRequestError(): void {}
@@ -91,52 +91,29 @@ export class HttpExchange
       req.on('data', onBodyData);
       return;
     }
-    this.body = this.chunked ? this.#countedStream([]) : req;
+    this.body = this.chunked ? this.streamFrom([]) : req;
     if (!this.chunked) this.bytesIn = this.contentLength;
     this.pickAndSend();
   }
 
+  /** Only a chunked body has an unknown length (the request had one or the other, or none). */
   bufferChunk(chunk: Buffer): void {
-    const chunks = this.chunks;
-    if (chunks === undefined) return;
-    chunks.push(chunk);
-    this.buffered += chunk.length;
-    // A declared length was checked against the limits up front; a chunked body is checked here.
-    if (!this.chunked) return;
-    const limits = this.limits();
-    if (limits.maxBodySize !== undefined && this.buffered > limits.maxBodySize) {
-      this.chunks = undefined;
-      this.req.off('data', onBodyData);
-      this.refuse(ProxyErrorCode.bodyTooLarge);
-      return;
-    }
-    if (this.buffered <= limits.bodyBuffer) return;
-    // Too big to hold: stream what came so far and the rest.
-    this.chunks = undefined;
-    this.req.off('data', onBodyData);
-    this.body = this.#countedStream(chunks);
-    this.pickAndSend();
+    this.holdChunk(this.req, chunk, this.chunked);
   }
 
   /** The request body arrived completely. */
   bodyEnded(): void {
-    this.bodyPending = false;
-    this.armTimer();
-    const chunks = this.chunks;
-    if (chunks === undefined || this.done) return;
-    this.chunks = undefined;
+    const chunks = this.uploadEnded();
+    if (chunks === undefined) return;
     if (LENIENT_PARSER && !strictTrailersOk(this.req.rawTrailers)) {
       this.refuse(ProxyErrorCode.badRequest);
       return;
     }
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    this.body = body;
-    this.bytesIn = body.length;
-    this.pickAndSend();
+    this.sendWhole(chunks);
   }
 
   /** A chunked body of unknown length, streamed through a counter that enforces maxBodySize. */
-  #countedStream(head: readonly Buffer[]): Readable {
+  protected streamFrom(head: readonly Buffer[]): Readable {
     return this.countedStream(this.req, head, this.limits().maxBodySize);
   }
 
