@@ -30,7 +30,7 @@ import type { H2Session } from './h2-session.js';
 import {
   buildClientHeaders,
   dropContentLength,
-  latin1,
+  earlyHintLinks,
   trailerList,
   type UpstreamTrailers,
 } from './response-headers.js';
@@ -282,13 +282,7 @@ export class H2Exchange extends ClientExchange<H2RequestHead, TaggedStream> {
   #earlyHints(rawHeaders: Buffer[]): void {
     const stream = this.out;
     if (stream.headersSent) return;
-    const link: string[] = [];
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i] as Buffer;
-      if (name.length === 4 && latin1(name).toLowerCase() === 'link') {
-        link.push(latin1(rawHeaders[i + 1]));
-      }
-    }
+    const link = earlyHintLinks(rawHeaders);
     if (link.length === 0) return;
     try {
       stream.additionalHeaders({ ':status': 103, link });

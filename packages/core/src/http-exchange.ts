@@ -22,7 +22,7 @@ import { LENIENT_PARSER, strictTrailersOk } from './lenient-parser.js';
 import {
   buildClientHeaders,
   dropContentLength,
-  latin1,
+  earlyHintLinks,
   trailerPairs,
   type UpstreamTrailers,
 } from './response-headers.js';
@@ -251,13 +251,7 @@ export class HttpExchange
   /** 1xx from the backend: relay `103 Early Hints` links to HTTP/1.1 clients, drop the rest. */
   #informational(statusCode: number, rawHeaders: Buffer[]): void {
     if (statusCode !== 103 || this.req.httpVersionMinor < 1 || this.out.headersSent) return;
-    const link: string[] = [];
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i] as Buffer;
-      if (name.length === 4 && latin1(name).toLowerCase() === 'link') {
-        link.push(latin1(rawHeaders[i + 1]));
-      }
-    }
+    const link = earlyHintLinks(rawHeaders);
     if (link.length === 0) return;
     try {
       this.out.writeEarlyHints({ link });

@@ -115,6 +115,18 @@ function objectTrailerPairs(
 }
 
 /** Header bytes as a string, byte for byte (Node writes header strings back as latin1). */
+/** The `Link` values of a backend's `103 Early Hints` (raw name/value list), to relay. */
+export function earlyHintLinks(rawHeaders: readonly Buffer[]): string[] {
+  const link: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as Buffer;
+    if (name.length === 4 && latin1(name).toLowerCase() === 'link') {
+      link.push(latin1(rawHeaders[i + 1]));
+    }
+  }
+  return link;
+}
+
 export function latin1(v: Buffer | string | undefined): string {
   if (v === undefined) return '';
   return typeof v === 'string' ? v : v.toString('latin1');
