@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type Fleet, startBackends } from '@helios/test-backends';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useHarness, waitFor } from './helpers/harness.js';
+import { MiB, type StreamLoad, sampleRss, startStreamLoad } from './helpers/memory-load.js';
 
 const h = useHarness();
 let fleet: Fleet | undefined;
@@ -15,15 +11,8 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-const MiB = 1024 * 1024;
 const SIZE = 96 * MiB;
 const MAX_RSS_GROWTH = 64 * MiB;
-
-interface LoadResult {
-  status?: number;
-  bytes?: number;
-  error?: string;
-}
 
 /** One small request first, so lazy one-time costs (undici's parser, JIT) are not counted. */
 async function warmUp(port: number): Promise<void> {
@@ -37,56 +26,12 @@ async function warmUp(port: number): Promise<void> {
   });
 }
 
-// V8 collects Buffer garbage lazily (it lets up to ~64 MiB of external memory pile up before a
-// GC), so without a collection now and then RSS would measure garbage, not what the proxy holds.
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-
-/** Peak RSS growth while streaming, with a GC every 200 ms so only live memory counts. */
-function sampleRss(): { stop(): number } {
-  collect();
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const timer = setInterval(() => {
-    collect();
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 200);
-  return {
-    stop() {
-      clearInterval(timer);
-      const growth = Math.max(peak, process.memoryUsage().rss) - base;
-      return growth;
-    },
-  };
-}
-
 describe('streaming with bounded memory', () => {
   // The load (backend and client) runs in a child process so only the proxy's memory is measured.
-  async function startLoad(): Promise<{
-    url: string;
-    run(op: string, port: number): Promise<LoadResult>;
-  }> {
-    const child = spawn(
-      process.execPath,
-      [fileURLToPath(new URL('./helpers/stream-load.mjs', import.meta.url)), String(SIZE)],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    );
-    h.cleanup(() => child.kill());
-    const lines = createInterface({ input: child.stdout });
-    const queue: ((line: string) => void)[] = [];
-    lines.on('line', (line) => queue.shift()?.(line));
-    const nextLine = (): Promise<string> => new Promise((resolve) => queue.push(resolve));
-    const { port } = JSON.parse(await nextLine()) as { port: number };
-    return {
-      url: `http://127.0.0.1:${port}`,
-      async run(op, proxyPort) {
-        const answer = nextLine();
-        child.stdin.write(`${JSON.stringify({ op, port: proxyPort })}\n`);
-        return JSON.parse(await answer) as LoadResult;
-      },
-    };
+  async function startLoad(): Promise<StreamLoad> {
+    const load = await startStreamLoad(SIZE);
+    h.cleanup(() => load.stop());
+    return load;
   }
 
   it(`downloads ${SIZE / MiB} MiB through the proxy without growing its RSS past 64 MiB`, async () => {
