@@ -18,7 +18,7 @@ import {
 } from '@helios/test-backends';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliProcess, runCli, startCli, stopAll } from './support/cli-process.js';
-import { isMsg } from './support/cluster.js';
+import { isMsg, until } from './support/cluster.js';
 import { removeTempDirs, tempDir, writeConfig } from './support/temp-dir.js';
 
 let authority: TestCertificateAuthority;
@@ -145,11 +145,7 @@ describe('helios start with upstreamTls and workers: 2', () => {
       expect(await get(port)).toEqual({ status: 200, body: 'Halo dari Server 1' });
     }
     const backend = fleet.backend(1);
-    const deadline = Date.now() + 10_000;
-    while (backend.stats.healthChecks < 3 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(backend.stats.healthChecks).toBeGreaterThanOrEqual(3);
+    await until('three probes over mutual TLS', () => backend.stats.healthChecks >= 3);
     expect(cli.logs.filter((l) => /down|unhealthy/i.test(String(l.msg)))).toEqual([]);
   });
 });
